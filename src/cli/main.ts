@@ -1,0 +1,40 @@
+/**
+ * @module cli/main
+ * The `nlets-sim` command: a dispatcher over thin sub-command modules. Every
+ * command returns an exit code; nothing here calls process.exit.
+ */
+import { NsimError } from '../errors.js'
+import { type Io, processIo } from './io.js'
+
+type Command = (argv: string[], io: Io) => Promise<number>
+
+const COMMANDS: Record<string, { summary: string, load: () => Promise<Command> }> = {
+  policy: { summary: 'check, test and explain per-state policies', load: async () => (await import('./policy.js')).policyCommand },
+  directory: { summary: 'generate or query the agency directory', load: async () => (await import('./directory.js')).directoryCommand },
+}
+
+export function usage (): string {
+  const lines = ['usage: nlets-sim <command> [options]', '', 'commands:']
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.summary}`)
+  lines.push('', 'Run `nlets-sim <command> --help` for the options of a command.')
+  return lines.join('\n')
+}
+
+export async function main (argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage())
+    return name === undefined ? 2 : 0
+  }
+  const cmd = COMMANDS[name]
+  try {
+    if (cmd === undefined) throw new NsimError('NSIM_CLI_UNKNOWN_COMMAND', name, `expected one of ${Object.keys(COMMANDS).join(', ')}`)
+    return await (await cmd.load())(rest, io)
+  } catch (err) {
+    if (err instanceof NsimError) {
+      io.err(`nlets-sim: ${err.code} ${err.message}`)
+      return 2
+    }
+    throw err
+  }
+}

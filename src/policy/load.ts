@@ -1,0 +1,109 @@
+/**
+ * @module policy/load
+ * Read a policy directory (directory.csv, groups.yaml, states/XX.yaml), parse
+ * every file, and compile what loaded. A state whose file is missing or broken
+ * fails closed on its own; the others load. Every finding is returned, sorted.
+ */
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { loadDirectory } from '../directory/load.js'
+import { JURISDICTIONS, toJurisdiction } from '../directory/model.js'
+import { type Diagnostic, diag, sortDiagnostics } from '../diagnostics.js'
+import { type CompiledPolicySet, compilePolicySet, type CompileOptions } from './compile.js'
+import { parseGroups, parseStatePolicy } from './parse.js'
+import type { PolicySource } from './reference.js'
+import type { NamedGroup, StatePolicy } from './types.js'
+
+export interface LoadOptions extends CompileOptions {
+  /** Directory CSV to use instead of `<dir>/directory.csv`. */
+  readonly directoryPath?: string
+}
+
+export interface PolicyLoad {
+  readonly set: CompiledPolicySet
+  readonly diagnostics: Diagnostic[]
+  /** Jurisdictions that fail closed because their policy did not load. */
+  readonly failed: string[]
+}
+
+export async function loadPolicySet (dir: string, opts: LoadOptions = {}): Promise<PolicyLoad> {
+  const diagnostics: Diagnostic[] = []
+  const { directory, diagnostics: dirDiags } = await loadDirectory(opts.directoryPath ?? join(dir, 'directory.csv'))
+  diagnostics.push(...dirDiags)
+
+  const groupsFile = join(dir, 'groups.yaml')
+  let groups: NamedGroup[] = []
+  let groupsHash = ''
+  const brokenGroupNames = new Set<string>()
+  const groupsText = await readFile(groupsFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') diagnostics.push(diag('error', 'NSIM_POLICY_READ', { file: groupsFile, line: 0, column: 0 }, [err.message]))
+    return undefined
+  })
+  if (groupsText !== undefined) {
+    groupsHash = createHash('sha256').update(groupsText).digest('hex')
+    const g = parseGroups(groupsText, groupsFile)
+    diagnostics.push(...g.diagnostics)
+    if (g.value) groups = g.value
+    else for (const m of groupsText.matchAll(/^ {2}([A-Za-z0-9._-]+):\s*$/gm)) brokenGroupNames.add(m[1]!)
+  }
+  const groupNames = new Set([...groups.map((g) => g.name), ...brokenGroupNames])
+
+  const statesDir = join(dir, 'states')
+  const names = await readdir(statesDir).catch((err: Error) => {
+    diagnostics.push(diag('error', 'NSIM_POLICY_READ', { file: statesDir, line: 0, column: 0 }, [err.message]))
+    return [] as string[]
+  })
+  const policies = new Map<string, StatePolicy | undefined>()
+  for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    const file = join(statesDir, name)
+    const code = toJurisdiction(basename(name).replace(/\.ya?ml$/, ''))
+    if (code === undefined) {
+      diagnostics.push(diag('error', 'NSIM_POLICY_STATE', { file, line: 0, column: 0 }, [`file name \`${name}\` is not a jurisdiction code (expected e.g. IL.yaml)`]))
+      continue
+    }
+    if (policies.has(code)) {
+      diagnostics.push(diag('error', 'NSIM_POLICY_STATE', { file, line: 0, column: 0 }, [`a second policy file for \`${code}\``], { state: code }))
+      policies.set(code, undefined)
+      continue
+    }
+    const text = await readFile(file, 'utf8').catch((err: Error) => {
+      diagnostics.push(diag('error', 'NSIM_POLICY_READ', { file, line: 0, column: 0 }, [err.message], { state: code }))
+      return undefined
+    })
+    if (text === undefined) { policies.set(code, undefined); continue }
+    const r = parseStatePolicy(text, file, groupNames, code)
+    diagnostics.push(...r.diagnostics)
+    let policy = r.value
+    const usesBroken = policy?.rules.find((rule) => [...rule.requesters.groups, ...rule.except.groups].some((g) => brokenGroupNames.has(g)))
+    if (policy && usesBroken) {
+      diagnostics.push(diag('error', 'NSIM_POLICY_GROUP', { file, line: usesBroken.at.line, column: usesBroken.at.column },
+        [usesBroken.requesters.groups.concat(usesBroken.except.groups).find((g) => brokenGroupNames.has(g))!, ': defined in a groups file that did not load'], { state: code, rule: usesBroken.id }))
+      policy = undefined
+    }
+    policies.set(code, policy)
+  }
+  for (const j of JURISDICTIONS) {
+    if (!policies.has(j)) {
+      diagnostics.push(diag('error', 'NSIM_POLICY_MISSING_STATE', { file: join(statesDir, `${j}.yaml`), line: 0, column: 0 }, [j], { state: j }))
+      policies.set(j, undefined)
+    }
+  }
+  const source = makeSource(directory, groups, policies, groupsHash)
+  const failed = [...policies].filter(([, p]) => p === undefined).map(([s]) => s).sort()
+  for (const s of failed) {
+    diagnostics.push(diag('error', 'NSIM_EVAL_FAIL_CLOSED', { file: join(statesDir, `${s}.yaml`), line: 0, column: 0 }, [s], { state: s }))
+  }
+  return { set: compilePolicySet(source, opts), diagnostics: sortDiagnostics(diagnostics), failed }
+}
+
+/** Assemble a PolicySource and its version (content hash of everything in it). */
+export function makeSource (directory: PolicySource['directory'], groups: readonly NamedGroup[],
+  policies: ReadonlyMap<string, StatePolicy | undefined>, groupsHash = ''): PolicySource {
+  const h = createHash('sha256').update(directory.version).update('|').update(groupsHash || JSON.stringify(groups.map((g) => [g.name, g.members])))
+  for (const s of [...policies.keys()].sort()) {
+    const p = policies.get(s)
+    h.update(`|${s}:${p === undefined ? 'FAILED' : p.hash}`)
+  }
+  return Object.freeze({ directory, groups, policies, version: h.digest('hex').slice(0, 12) })
+}
