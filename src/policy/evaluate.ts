@@ -26,7 +26,7 @@ export function decideState (req: PolicyRequest, st: CompiledState, set: Compile
   const slot = req.image === true ? base + 1 : base
   const row = rowOf(req.ori, st, set)
   const d = row.fixed[slot]
-  if (d != null) return d
+  if (d !== null && d !== undefined) return d
   return firstCandidate(row.cands[slot]!, req, st.defaultDecision)
 }
 
