@@ -44,6 +44,7 @@ export const ERRORS = Object.freeze({
   NSIM_POLICY_STATE: def(400, '%s'),
   NSIM_POLICY_MISSING_STATE: def(400, 'no policy file for `%s`: the state fails closed (denies every query)'),
   NSIM_POLICY_GROUPS_CYCLE: def(400, 'group `%s` includes itself through `%s`'),
+  NSIM_POLICY_SET_INVALID: def(400, 'policy set under `%s` has errors: %s'),
 
   /* policy: lint (warnings) */
   NSIM_LINT_SHADOWED: def(200, 'rule `%s` can never match: every request it covers is decided earlier by rule `%s`'),
@@ -69,7 +70,7 @@ export type ErrorCode = keyof typeof ERRORS
 /** Fill a catalogue template: `format('NSIM_POLICY_ORI', 'X1')`. */
 export function format (code: ErrorCode, ...args: Array<string | number>): string {
   let i = 0
-  return ERRORS[code].message.replace(/%s/g, () => String(args[i++] ?? ''))
+  return ERRORS[code].message.replace(/%[s%]/g, (m) => m === '%%' ? '%' : String(args[i++] ?? ''))
 }
 
 /** An Error carrying a catalogue code, for failures that end an operation. */

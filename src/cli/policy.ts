@@ -4,7 +4,7 @@
  */
 import { relative, resolve } from 'node:path'
 import { isOri, toJurisdiction } from '../directory/model.js'
-import { type Diagnostic, formatDiagnostic } from '../diagnostics.js'
+import { type Diagnostic, diag, formatDiagnostic } from '../diagnostics.js'
 import { NsimError } from '../errors.js'
 import { isQueryKey } from '../message/keys.js'
 import { explain } from '../policy/explain.js'
@@ -101,8 +101,9 @@ async function test (argv: string[], io: Io): Promise<number> {
   const loaded = await load(dir, values.directory, io)
   const { cases, diagnostics } = await loadTestCases(resolve(io.cwd, values.tests ?? resolve(io.cwd, dir, 'tests')), dateFlag('at', values.at))
   const report = runPolicyTests(cases, loaded.set)
-  const problems = [...loaded.diagnostics.filter((d) => d.severity === 'error'), ...diagnostics, ...report.diagnostics].map((d) => show(d, io))
   const belowMin = report.coverage.percent < min
+  const problems = [...loaded.diagnostics.filter((d) => d.severity === 'error'), ...diagnostics, ...report.diagnostics,
+    ...(belowMin ? [diag('error', 'NSIM_PTEST_COVERAGE', { file: resolve(io.cwd, values.tests ?? resolve(io.cwd, dir, 'tests')), line: 0, column: 0 }, [report.coverage.percent, min])] : [])].map((d) => show(d, io))
   const ok = problems.length === 0 && report.failed === 0 && !belowMin && cases.length > 0
   if (values.json) {
     io.out(JSON.stringify({
@@ -112,7 +113,6 @@ async function test (argv: string[], io: Io): Promise<number> {
   } else {
     for (const d of problems) io.out(formatDiagnostic(d))
     if (report.coverage.uncovered.length) io.out(`rules no case decides: ${report.coverage.uncovered.join(', ')}`)
-    if (belowMin) io.out(`rule coverage ${report.coverage.percent}% is below the minimum ${min}%`)
     if (cases.length === 0) io.out('no test cases found')
     io.out(`${ok ? 'ok' : 'FAILED'}: ${report.passed} passed, ${report.failed} failed; rule coverage ${report.coverage.percent}% ` +
       `(${report.coverage.covered}/${report.coverage.total} rules); policy version ${loaded.set.version}`)

@@ -121,8 +121,10 @@ function parseRule (y: YamlFile, node: Node, namedGroups: ReadonlySet<string>): 
       else y.error('NSIM_POLICY_VALUE', n, ['redact field', value, `expected one of ${REDACT_FIELDS.join(', ')}`], id)
     }
   }
-  if (effect === 'redact' && redact.length === 0 && !f.has('redact')) {
+  if (effect === 'redact' && !f.has('redact')) {
     y.error('NSIM_POLICY_MISSING_FIELD', m, ['redact'], id)
+  } else if (effect === 'redact' && redact.length === 0 && y.diagnostics.length === before) {
+    y.error('NSIM_POLICY_VALUE', f.get('redact'), ['redact', '[]', 'a redact rule strips at least one field'], id)
   } else if (effect !== undefined && effect !== 'redact' && f.has('redact')) {
     y.error('NSIM_POLICY_VALUE', f.get('redact'), ['field', 'redact', `only a redact rule strips fields; this rule's effect is ${effect}`], id)
   }

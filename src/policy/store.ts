@@ -38,7 +38,7 @@ export class PolicyStore {
     const loaded = await loadPolicySet(dir, opts)
     if (opts.strict === true && hasErrors(loaded.diagnostics)) {
       const first = loaded.diagnostics.filter((d) => d.severity === 'error').slice(0, 5).map(formatDiagnostic)
-      throw new NsimError('NSIM_POLICY_SHAPE', `policy set under \`${dir}\` has errors:\n${first.join('\n')}`)
+      throw new NsimError('NSIM_POLICY_SET_INVALID', dir, `\n${first.join('\n')}`)
     }
     return { store: new PolicyStore(dir, opts, loaded.set), diagnostics: loaded.diagnostics }
   }

@@ -113,7 +113,12 @@ export async function loadTestCases (dir: string, defaultAt: number): Promise<{ 
   const diagnostics: Diagnostic[] = []
   for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
     const file = join(dir, name)
-    const r = parseTestFile(await readFile(file, 'utf8'), file, defaultAt)
+    const text = await readFile(file, 'utf8').catch((err: Error) => err)
+    if (text instanceof Error) {
+      diagnostics.push(diag('error', 'NSIM_POLICY_READ', { file, line: 0, column: 0 }, [text.message]))
+      continue
+    }
+    const r = parseTestFile(text, file, defaultAt)
     cases.push(...r.cases)
     diagnostics.push(...r.diagnostics)
   }

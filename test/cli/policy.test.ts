@@ -250,3 +250,12 @@ t.test('policy test below --min-coverage and with a failing case', async (t) => 
   t.equal(e.code, 1)
   t.match(e.io.text(), /no test cases found/)
 })
+
+t.test('an unreadable test file is reported, not thrown', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'nsim-ptest-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  await mkdir(join(dir, 'x.yaml'))
+  const { code, io } = await run(['policy', 'test', 'policies', '--tests', dir])
+  t.equal(code, 1)
+  t.match(io.text(), /x\.yaml error NSIM_POLICY_READ/)
+})

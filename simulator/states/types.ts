@@ -1,0 +1,71 @@
+/**
+ * @module simulator/states/types
+ * The contract between the hub and a state DMV endpoint, whether the endpoint
+ * runs in-process or as its own HTTP server: a query goes in, structured
+ * records come out (the hub formats them, and strips redacted fields, before
+ * anything reaches the requester).
+ */
+import type { Field, Image, ReplyKey } from '../../src/message/types.js'
+
+/** A query as delivered to one state (DQG/RQG already rewritten to DQ/RQ). */
+export interface StateQuery {
+  /** Switch-assigned message id (for tracing). */
+  readonly id: string
+  readonly key: 'DQ' | 'DNQ' | 'KQ' | 'RQ' | 'RNQ' | 'RPQ'
+  /** Requesting ORI. */
+  readonly ori: string
+  /** The jurisdiction being asked. */
+  readonly state: string
+  /** Data fields of the query (OLN, NAM, DOB, SEX, LIC, LIY, LIT, VIN, ...), last value wins. */
+  readonly fields: Readonly<Record<string, string>>
+  /** IMQ/Y was sent. */
+  readonly image: boolean
+}
+
+/**
+ * Reply-field categories, the names redact rules use: every field a state
+ * returns belongs to one (or to none, and then it is never stripped).
+ */
+export type FieldCategory = 'photo' | 'ssn' | 'address' | 'dob' | 'description' | 'owner'
+
+export interface RecordField extends Field {
+  readonly category?: FieldCategory
+}
+
+export interface StateAnswer {
+  /** `hit`: records found; `nohit`: NO RECORD / NOT ON FILE. */
+  readonly status: 'hit' | 'nohit'
+  readonly replyKey: ReplyKey
+  /** The answering ORI, e.g. ILOLN0000 for licences, ILLIC0000 for vehicles. */
+  readonly from: string
+  /** Each record is an ordered list of fields; DNR/RNR/RPR may hold several records. */
+  readonly records: ReadonlyArray<readonly RecordField[]>
+  /** Text line for a no-hit (e.g. `NO RECORD FOUND`, `NOT ON FILE`). */
+  readonly message?: string
+  readonly image?: Image
+}
+
+/** Thrown (or returned as HTTP 503 by a state server) when the state cannot take messages now. */
+export class StateUnavailableError extends Error {
+  readonly state: string
+  constructor (state: string, why: string) {
+    super(`state \`${state}\` is unavailable: ${why}`)
+    this.name = 'StateUnavailableError'
+    this.state = state
+  }
+}
+
+/** Anything the hub can deliver a query to. */
+export interface StateEndpoint {
+  readonly state: string
+  /** Resolve with the answer, or reject with StateUnavailableError (down) or another error (timeout, bad reply). */
+  query: (q: StateQuery, signal?: AbortSignal) => Promise<StateAnswer>
+  close?: () => Promise<void>
+}
+
+/** Faults a simulated state can be put in at run time. */
+export type StateFault =
+  | { readonly mode: 'up' }
+  | { readonly mode: 'down' }
+  | { readonly mode: 'slow', readonly latencyMs: number }
+  | { readonly mode: 'flapping', readonly periodMs: number }
