@@ -60,6 +60,14 @@ export const ERRORS = Object.freeze({
   /* policy: evaluation */
   NSIM_EVAL_FAIL_CLOSED: def(200, 'policy of `%s` did not load: every query to it is denied (fail closed)'),
 
+  /* hub */
+  NSIM_HUB_CONFIG: def(500, 'configuration `%s`: %s'),
+  NSIM_HUB_UNAUTHORIZED: def(401, '%s'),
+  NSIM_HUB_FORBIDDEN: def(403, '%s'),
+  NSIM_HUB_NOT_FOUND: def(404, '%s'),
+  NSIM_HUB_BAD_REQUEST: def(400, '%s'),
+  NSIM_HUB_UNAVAILABLE: def(503, '%s'),
+
   /* command line */
   NSIM_CLI_USAGE: def(400, '%s'),
   NSIM_CLI_UNKNOWN_COMMAND: def(400, 'unknown command `%s`: %s'),

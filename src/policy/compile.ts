@@ -66,7 +66,9 @@ export class CompiledState {
   /** ORIs outside the directory that rules name -> class. */
   readonly extra: ReadonlyMap<string, number>
   readonly #words: number
-  readonly #rowBySig: ReadonlyMap<string, Row>
+  readonly #rowBySig: ReadonlyMap<number | string, Row>
+  /** Scratch words for classing one outside ORI without allocating. */
+  readonly #scratch: Uint32Array
   readonly #memo: LRUCache<string, Row>
 
   constructor (state: string, policy: StatePolicy | undefined, directory: Directory, src: PolicySource, opts: CompileOptions) {
@@ -82,6 +84,7 @@ export class CompiledState {
     this.#memo = new LRUCache({ max: Math.max(1, opts.unknownOriCacheSize ?? 4096) })
     const R = this.rules.length
     const W = this.#words = Math.max(1, Math.ceil(R / 32))
+    this.#scratch = new Uint32Array(W)
     const N = directory.size
     const sig = new Uint32Array(N * W)
     for (const cr of this.rules) {
@@ -98,11 +101,11 @@ export class CompiledState {
       const bit = 1 << (cr.index & 31)
       for (let i = 0; i < N; i++) if (mask[i] === 1) sig[i * W + word]! |= bit
     }
-    const classOf = new Map<string, number>()
+    const classOf = new Map<number | string, number>()
     const sigs: Uint32Array[] = []
     const sizes: number[] = []
     const intern = (words: Uint32Array): number => {
-      const key = words.join(',')
+      const key = sigKey(words)
       let c = classOf.get(key)
       if (c === undefined) {
         c = sigs.length
@@ -116,21 +119,15 @@ export class CompiledState {
     const dirClass = N < 65536 ? new Uint16Array(N) : new Uint32Array(N)
     for (let i = 0; i < N; i++) dirClass[i] = intern(sig.subarray(i * W, i * W + W))
     const extra = new Map<string, number>()
-    if (R > 0) {
-      for (const cr of this.rules) {
-        for (const res of [cr.requesters, cr.except]) {
-          for (const ori of res.outside) if (!extra.has(ori)) extra.set(ori, intern(this.#unknownSig(ori)))
-        }
-      }
-    }
+    if (R > 0) this.#classNamedOutside(extra, intern)
     this.dirClass = dirClass
     this.extra = extra
     this.classSigs = Object.freeze(sigs)
     this.classSizes = Object.freeze(sizes)
-    const rowBySig = new Map<string, Row>()
+    const rowBySig = new Map<number | string, Row>()
     this.rows = Object.freeze(sigs.map((s) => {
       const row = this.#buildRow(s)
-      rowBySig.set(s.join(','), row)
+      rowBySig.set(sigKey(s), row)
       return row
     }))
     this.#rowBySig = rowBySig
@@ -141,7 +138,7 @@ export class CompiledState {
     let row = this.#memo.get(ori)
     if (row === undefined) {
       const s = this.#unknownSig(ori)
-      row = this.#rowBySig.get(s.join(',')) ?? this.#buildRow(s)
+      row = this.#rowBySig.get(sigKey(s)) ?? this.#buildRow(s.slice())
       this.#memo.set(ori, row)
     }
     return row
@@ -150,11 +147,65 @@ export class CompiledState {
   /** Entries currently held by the memo of unknown ORIs. */
   get unknownMemoSize (): number { return this.#memo.size }
 
-  #unknownSig (ori: string): Uint32Array {
-    const s = new Uint32Array(this.#words)
+  /**
+   * Class every ORI outside the directory that some rule names (in `requesters`
+   * or `except`, directly or through named groups). Named bits are gathered rule
+   * by rule, one map update per list entry; patterns, universal rules, except
+   * and origin are then applied per ORI. Runtime lookups of any other outside
+   * ORI need only patterns and universal rules (see rowForUnknown).
+   */
+  #classNamedOutside (extra: Map<string, number>, intern: (w: Uint32Array) => number): void {
+    const W = this.#words
+    if (W === 1) {
+      // Common case (at most 32 rules): accumulate bits in `extra` itself, then
+      // replace each ORI's bits by its class: two map operations per entry.
+      const acc = extra
+      const exc = new Map<string, number>()
+      for (const cr of this.rules) {
+        const bit = 1 << cr.index
+        for (const o of cr.requesters.outside) acc.set(o, (acc.get(o) ?? 0) | bit)
+        for (const o of cr.except.outside) {
+          exc.set(o, (exc.get(o) ?? 0) | bit)
+          if (!acc.has(o)) acc.set(o, 0)
+        }
+      }
+      for (const [ori, bits] of acc) acc.set(ori, intern(this.#unknownSig(ori, bits, exc.get(ori))))
+      return
+    }
+    const named = new Map<string, number | Uint32Array>()
+    const excepted = new Map<string, number | Uint32Array>()
+    const add = (m: Map<string, number | Uint32Array>, ori: string, idx: number): void => {
+      if (W === 1) { m.set(ori, ((m.get(ori) as number | undefined) ?? 0) | (1 << idx)); return }
+      let w = m.get(ori) as Uint32Array | undefined
+      if (w === undefined) { w = new Uint32Array(W); m.set(ori, w) }
+      w[idx >>> 5]! |= 1 << (idx & 31)
+    }
+    for (const cr of this.rules) {
+      for (const o of cr.requesters.outside) add(named, o, cr.index)
+      for (const o of cr.except.outside) {
+        add(excepted, o, cr.index)
+        if (!named.has(o)) named.set(o, W === 1 ? 0 : new Uint32Array(W))
+      }
+    }
+    for (const [ori, bits] of named) {
+      if (!extra.has(ori)) extra.set(ori, intern(this.#unknownSig(ori, bits, excepted.get(ori))))
+    }
+  }
+
+  /**
+   * Rule-match words of an ORI outside the directory (in the scratch buffer:
+   * copy to keep). `named`/`excepted`: bits of rules that list the ORI itself.
+   */
+  #unknownSig (ori: string, named?: number | Uint32Array, excepted?: number | Uint32Array): Uint32Array {
+    const s = this.#scratch
+    s.fill(0)
     const office = ori.slice(0, 2)
     for (const cr of this.rules) {
-      if (!unknownMatches(cr.requesters, ori) || (cr.except.any && unknownMatches(cr.except, ori))) continue
+      const word = cr.index >>> 5
+      const bit = 1 << (cr.index & 31)
+      const isNamed = named !== undefined && ((typeof named === 'number' ? named : named[word]!) & bit) !== 0
+      const isExcepted = excepted !== undefined && ((typeof excepted === 'number' ? excepted : excepted[word]!) & bit) !== 0
+      if (!(isNamed || unknownMatches(cr.requesters, ori)) || isExcepted || (cr.except.any && unknownMatches(cr.except, ori))) continue
       const origin = cr.rule.origin
       if (origin !== 'any' && (office === this.state) !== (origin === 'in-state')) continue
       s[cr.index >>> 5]! |= 1 << (cr.index & 31)
@@ -178,6 +229,11 @@ export class CompiledState {
     }
     return Object.freeze({ fixed: Object.freeze(fixed), cands: Object.freeze(cands) })
   }
+}
+
+/** Map key of a signature: the word itself when there is one (no allocation). */
+function sigKey (words: Uint32Array): number | string {
+  return words.length === 1 ? words[0]! : words.join(',')
 }
 
 function compileRule (rule: Rule, index: number, directory: Directory, src: PolicySource, version: string): CompiledRule {

@@ -16,9 +16,7 @@ export interface SelectorResolution {
   readonly universal: boolean
   /** 1 where the directory agency at that index matches. */
   readonly mask: Uint8Array
-  /** Every ORI named (directly or through named groups). */
-  readonly oriSet: ReadonlySet<string>
-  /** Named ORIs that are not in the directory. */
+  /** Named ORIs (directly or through named groups) that are not in the directory; may repeat. */
   readonly outside: readonly string[]
   readonly patterns: readonly RegExp[]
 }
@@ -35,12 +33,12 @@ SelectorResolution {
     sel.components.length > 0
   const universal = !any && emptyMeansAll
   if (universal) mask.fill(1)
-  const oriSet = new Set<string>()
   const mark = (idx: readonly number[]): void => { for (const i of idx) mask[i] = 1 }
+  const outside: string[] = []
   const addOri = (ori: string): void => {
-    oriSet.add(ori)
     const i = dir.indexOf(ori)
     if (i >= 0) mask[i] = 1
+    else outside.push(ori)
   }
   for (const o of sel.oris) addOri(o)
   const byName = new Map(groups.map((g) => [g.name, g]))
@@ -67,14 +65,15 @@ SelectorResolution {
       for (const re of patterns) if (re.test(ori)) { mask[i] = 1; break }
     }
   }
-  const outside: string[] = []
-  for (const o of oriSet) if (dir.indexOf(o) < 0) outside.push(o)
-  return { any, universal, mask, oriSet, outside, patterns }
+  return { any, universal, mask, outside, patterns }
 }
 
-/** Does a resolved selector match an ORI that is not in the directory? */
+/**
+ * Does a resolved selector match an ORI outside the directory by pattern or
+ * universally? (ORIs a rule names are classed at compile time; see compile.ts.)
+ */
 export function unknownMatches (r: SelectorResolution, ori: string): boolean {
-  if (r.universal || r.oriSet.has(ori)) return true
+  if (r.universal) return true
   for (const re of r.patterns) if (re.test(ori)) return true
   return false
 }

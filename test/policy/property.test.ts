@@ -56,9 +56,9 @@ const rule = (id: string): fc.Arbitrary<Rule> => fc.record({
   ...(r.from !== null ? { from: r.from } : {}), ...(r.until !== null ? { until: r.until } : {}), lintIgnore: [], at,
 }))
 
-const policy = (state: string): fc.Arbitrary<StatePolicy> => fc.record({
+const policy = (state: string, minRules = 0, maxRules = 7): fc.Arbitrary<StatePolicy> => fc.record({
   default: fc.constantFrom('allow', 'deny') as fc.Arbitrary<'allow' | 'deny'>,
-  rules: fc.integer({ min: 0, max: 7 }).chain((n): fc.Arbitrary<Rule[]> => n === 0
+  rules: fc.integer({ min: minRules, max: maxRules }).chain((n): fc.Arbitrary<Rule[]> => n === 0
     ? fc.constant([])
     : fc.tuple(...Array.from({ length: n }, (_, i) => rule(`${state.toLowerCase()}-r${i}`))).map((rs) => [...rs])),
 }).map((p) => ({ state, version: 'prop', default: p.default, denialText: 'NO', rules: p.rules, file: `${state}.yaml`, hash: JSON.stringify(p).length.toString(16) }))
@@ -93,4 +93,23 @@ t.test('compiled decide() equals the reference on random policies and requests',
       }
     }), { numRuns: 400, seed: Number(process.env.FC_SEED ?? 20251125) })
   t.ok(checked > 8000, `checked ${checked} decisions`)
+})
+
+t.test('the same holds for policies of more than 32 rules (multi-word signatures)', async (t) => {
+  let checked = 0
+  fc.assert(fc.property(
+    fc.tuple(policy('IL', 33, 45), policy('WA', 0, 3), policy('TX', 60, 70)), fc.array(request, { minLength: 30, maxLength: 60 }),
+    (pols, reqs) => {
+      const src = makeSource(directory, NAMED, new Map(pols.map((p) => [p.state, p])))
+      const set = compilePolicySet(src, { unknownOriCacheSize: 2 })
+      for (const req of reqs) {
+        const a = decide(req, set)
+        const b = referenceDecide(req, src)
+        checked++
+        if (a.effect !== b.effect || a.rule !== b.rule || (a.redact ?? []).join() !== (b.redact ?? []).join()) {
+          throw new Error(`compiled ${JSON.stringify(a)} != reference ${JSON.stringify(b)} for ${JSON.stringify(req)}`)
+        }
+      }
+    }), { numRuns: 40, seed: Number(process.env.FC_SEED ?? 20251126) })
+  t.ok(checked > 1000, `checked ${checked} decisions`)
 })
