@@ -69,3 +69,22 @@ export type StateFault =
   | { readonly mode: 'down' }
   | { readonly mode: 'slow', readonly latencyMs: number }
   | { readonly mode: 'flapping', readonly periodMs: number }
+
+/** The query keys a state answers (StateQuery['key']), in a fixed order. */
+export const STATE_KEYS = ['DQ', 'DNQ', 'KQ', 'RQ', 'RNQ', 'RPQ'] as const
+export type StateKey = StateQuery['key']
+
+/**
+ * Thrown (or returned as HTTP 400 by a state server) when a state refuses a
+ * query it cannot answer: addressed to another state, a key the state does not
+ * serve, or identifying fields missing or malformed. The hub should have caught
+ * each of these before delivery (ER or SM .01), so this marks a hub bug.
+ */
+export class StateQueryError extends Error {
+  readonly state: string
+  constructor (state: string, why: string) {
+    super(`state \`${state}\` refused the query: ${why}`)
+    this.name = 'StateQueryError'
+    this.state = state
+  }
+}

@@ -10,6 +10,8 @@ type Command = (argv: string[], io: Io) => Promise<number>
 
 const COMMANDS: Record<string, { summary: string, load: () => Promise<Command> }> = {
   policy: { summary: 'check, test and explain per-state policies', load: async () => (await import('./policy.js')).policyCommand },
+  serve: { summary: 'run the hub (the switch) on PORT/HOST with the embedded defaults', load: async () => (await import('./serve.js')).serveCommand },
+  'state-server': { summary: 'run one simulated state DMV endpoint over HTTP', load: async () => (await import('./state-server.js')).stateServerCommand },
   directory: { summary: 'generate or query the agency directory', load: async () => (await import('./directory.js')).directoryCommand },
 }
 

@@ -47,6 +47,8 @@ const UNREACHABLE = new Set([
   'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
 ])
 const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+/** Abort reason of our own timer. */
+const TIMED_OUT = Symbol('nsim.state-timeout')
 
 function codeOf (err: unknown): string {
   const e = err as { code?: unknown, errors?: unknown[] }
@@ -80,32 +82,46 @@ export class HttpStateEndpoint implements StateEndpoint {
     this.#pool = new Pool(url.origin, {
       connections: opts.connections ?? 16,
       pipelining: opts.pipelining ?? 1,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
+      headersTimeout: this.timeoutMs + 2000,
+      bodyTimeout: this.timeoutMs + 2000,
       connectTimeout: Math.min(this.timeoutMs, 10_000),
     })
   }
 
-  /** Send one request; map transport failures to the contract's errors. Returns status and parsed JSON body. */
+  /**
+   * Send one request; map transport failures to the contract's errors. Returns
+   * status and parsed JSON body. The timeout is a native timer over the whole
+   * exchange: undici's own header and body timeouts tick with about a second of
+   * slack, so they are only a backstop here.
+   */
   async #request (method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<{ status: number, json: unknown }> {
+    const ac = new AbortController()
+    const timer = setTimeout(() => ac.abort(TIMED_OUT), this.timeoutMs)
+    const onAbort = (): void => ac.abort(signal?.reason)
+    if (signal?.aborted === true) onAbort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
     try {
       const res = await this.#pool.request({
         method,
         path: this.#base + path,
         headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...(signal === undefined ? {} : { signal }),
+        signal: ac.signal,
       })
       const text = await res.body.text()
       let json: unknown
       try { json = text === '' ? undefined : JSON.parse(text) } catch { json = text }
       return { status: res.statusCode, json }
     } catch (err) {
+      if (ac.signal.reason === TIMED_OUT) throw new StateTimeoutError(this.state, this.timeoutMs)
       if (signal?.aborted === true) throw signal.reason ?? err
       const code = codeOf(err)
       if (TIMEOUT.has(code)) throw new StateTimeoutError(this.state, this.timeoutMs)
       if (UNREACHABLE.has(code)) throw new StateUnavailableError(this.state, `cannot reach ${this.url} (${code})`)
       throw err
+    } finally {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
     }
   }
 

@@ -1,0 +1,72 @@
+/**
+ * @module cli/serve
+ * `nlets-sim serve`: run the hub on PORT (default 8080) and HOST (default
+ * 127.0.0.1) with the embedded defaults: every state simulated in-process, the
+ * shipped policies and directory. Settings also come from the environment
+ * (see src/hub/options.ts). Runs until SIGINT or SIGTERM.
+ */
+import { buildHub } from '../hub/app.js'
+import { hubOptionsFromEnv, type HubOptions, parseStateUrls } from '../hub/options.js'
+import { NsimError } from '../errors.js'
+import { intFlag, type Io, parseFlags } from './io.js'
+
+const USAGE = `usage: nlets-sim serve [options]
+
+Run the hub (the simulated switch). Defaults: every state simulated in-process,
+policies/ for policies, directory and regions, audit to var/audit.ndjson.
+
+  --port N            listen port (default: PORT or 8080)
+  --host H            listen address (default: HOST or 127.0.0.1)
+  --policies DIR      policy folder (default: policies)
+  --shadow DIR        candidate policies evaluated beside the live ones, never enforced
+  --audit FILE|off    audit file (default: var/audit.ndjson)
+  --state-urls LIST   states served over HTTP, e.g. IL=http://127.0.0.1:9113,WA=http://127.0.0.1:9146
+  --latency off|real  latency of in-process simulated states (default off)
+  --msq-window-ms N   multi-state (NL) collection window (default 60000)
+  --no-filtering      do not consult policies (benchmarks only)
+
+Local line tokens are demo-<LINE> (e.g. demo-TX); the admin token is demo-admin
+unless NSIM_ADMIN_TOKEN is set. With NODE_ENV=production demo tokens are
+refused: set NSIM_TOKENS_FILE and NSIM_ADMIN_TOKEN.`
+
+export async function serveCommand (argv: string[], io: Io): Promise<number> {
+  const { values } = parseFlags(argv, {
+    port: { type: 'string' }, host: { type: 'string' }, policies: { type: 'string' }, shadow: { type: 'string' },
+    audit: { type: 'string' }, 'state-urls': { type: 'string' }, latency: { type: 'string' }, 'msq-window-ms': { type: 'string' },
+    'no-filtering': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  }, false)
+  if (values.help) { io.out(USAGE); return 0 }
+  const env = hubOptionsFromEnv()
+  const port = intFlag('port', values.port ?? process.env.PORT, 8080)
+  if (port > 65535) throw new NsimError('NSIM_CLI_USAGE', `--port must be at most 65535, got ${port}`)
+  const host = values.host ?? process.env.HOST ?? '127.0.0.1'
+  if (values.latency !== undefined && values.latency !== 'off' && values.latency !== 'real') throw new NsimError('NSIM_CLI_USAGE', '--latency must be off or real')
+  const opts: Partial<HubOptions> = {
+    ...env,
+    logger: true,
+    ...(values.policies ? { policiesDir: values.policies, regionsFile: `${values.policies}/regions.yaml` } : {}),
+    ...(values.shadow ? { shadowDir: values.shadow } : {}),
+    ...(values.audit ? { auditFile: values.audit === 'off' ? false : values.audit } : {}),
+    ...(values['state-urls'] ? { stateUrls: parseStateUrls(values['state-urls'], '--state-urls') } : {}),
+    ...(values.latency ? { stateLatency: values.latency as 'off' | 'real' } : {}),
+    ...(values['msq-window-ms'] ? { msqWindowMs: intFlag('msq-window-ms', values['msq-window-ms'], 60000) } : {}),
+    ...(values['no-filtering'] ? { filtering: false } : {}),
+  }
+  const hub = await buildHub(opts)
+  const closed = new Promise<void>((resolve) => { hub.app.server.once('close', () => resolve()) })
+  try {
+    await hub.app.listen({ port, host })
+  } catch (err) {
+    io.err(`nlets-sim: cannot listen on ${host}:${port}: ${(err as Error).message}`)
+    await hub.close()
+    return 1
+  }
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  io.out(`nlets-sim hub listening on ${url} (policy version ${hub.ctx.store.current.version}; ${hub.ctx.destinations.size} states; docs at ${url}/docs)`)
+  io.out(`try: curl -s -H 'Authorization: Bearer demo-TX' -H 'Content-Type: text/plain' -H 'Accept: text/plain' --data 'DQ.TX0020100.IL.TXTOLN/D1234567' ${url}/v1/messages`)
+  const stop = (): void => { void hub.close() }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  await closed
+  return 0
+}

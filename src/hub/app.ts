@@ -1,0 +1,93 @@
+/**
+ * @module hub/app
+ * `buildHub(options)`: the Fastify app factory (tests call `inject()` on it;
+ * server.ts listens). Loads the policy set strictly (the hub refuses to start on
+ * an invalid set), builds the destinations (in-process simulated states, or HTTP
+ * state servers for the states given URLs), and registers the routes.
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import { createSimulatedStates } from '../../simulator/states/simulated-state.js'
+import { NsimError } from '../errors.js'
+import { PolicyStore } from '../policy/store.js'
+import { type Audit, fileAudit, noAudit } from './audit.js'
+import type { HubContext } from './context.js'
+import type { QueuedQuery } from './deliver.js'
+import { Destination } from './destinations.js'
+import { type Credentials, demoCredentials, loadTokensFile } from './lines.js'
+import { createMetrics } from './metrics.js'
+import { DEFAULT_HUB_OPTIONS, DEMO_ADMIN_TOKEN, type HubOptions } from './options.js'
+import { loadRegions } from './regions.js'
+import { registerAdminRoutes } from './routes/admin.js'
+import { registerDirectoryRoutes } from './routes/directory.js'
+import { registerDocs } from './routes/docs.js'
+import { registerErrorHandler } from './routes/errors.js'
+import { registerMessageRoutes } from './routes/messages.js'
+import { registerOpsRoutes } from './routes/ops.js'
+import { HttpStateEndpoint } from './state-client.js'
+import { StoreAndForward } from './store-forward.js'
+import { type ReplyOut, Switch } from './switch.js'
+
+export interface Hub {
+  readonly app: FastifyInstance
+  readonly ctx: HubContext
+  /** Close the app, the state clients and the audit file. */
+  readonly close: () => Promise<void>
+}
+
+export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub> {
+  const options: HubOptions = { ...DEFAULT_HUB_OPTIONS, ...partial }
+  const credentials = await credentialsFor(options)
+  const adminToken = options.adminToken ?? (options.production
+    ? (() => { throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_ADMIN_TOKEN', 'required in production') })()
+    : DEMO_ADMIN_TOKEN)
+  const { store } = await PolicyStore.open(options.policiesDir, { strict: true })
+  const shadow = options.shadowDir ? (await PolicyStore.open(options.shadowDir, { strict: true })).store : undefined
+  const regions = await loadRegions(options.regionsFile)
+  const sims = createSimulatedStates({ seed: options.seed, latency: options.stateLatency })
+  const destinations = new Map<string, Destination>()
+  for (const [state, sim] of sims) {
+    const url = options.stateUrls[state]
+    destinations.set(state, url === undefined
+      ? new Destination(sim, 'in-process')
+      : new Destination(new HttpStateEndpoint({ url, state, timeoutMs: options.stateTimeoutMs, adminToken }), 'http'))
+  }
+  const queue = new StoreAndForward<QueuedQuery, ReplyOut>(options.queueMax)
+  const audit: Audit = options.auditFile === false ? noAudit : fileAudit(options.auditFile)
+  const metrics = createMetrics({
+    queueDepths: () => queue.depths(),
+    stateStatus: () => Object.fromEntries([...destinations].map(([s, d]) => [s, d.health])),
+    policyVersion: () => store.current.version,
+  })
+  const sw = new Switch({ store, shadow, destinations, regions, queue, audit, metrics, ...(options.now ? { now: options.now } : {}) }, {
+    msqWindowMs: options.msqWindowMs, stateTimeoutMs: options.stateTimeoutMs, filtering: options.filtering, timeZone: options.timeZone,
+  })
+  const app = Fastify({
+    // Per-request logging costs a large share of throughput: Fastify logs requests
+    // at info, so the logger (when on) runs at warn; the audit trail is separate.
+    logger: options.logger ? { level: 'warn' } : false,
+    bodyLimit: options.bodyLimit,
+    return503OnClosing: true,
+  })
+  const ctx: HubContext = { options, sw, store, shadow, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now() }
+  if (options.docs) await registerDocs(app)
+  registerErrorHandler(app, ctx)
+  registerMessageRoutes(app, ctx)
+  registerDirectoryRoutes(app, ctx)
+  registerOpsRoutes(app, ctx)
+  registerAdminRoutes(app, ctx)
+  const retry = setInterval(() => { for (const s of Object.keys(queue.depths())) void sw.drain(s) }, 1000)
+  retry.unref()
+  const close = async (): Promise<void> => {
+    clearInterval(retry)
+    await app.close()
+    for (const d of destinations.values()) await d.endpoint.close?.()
+    await audit.close()
+  }
+  return { app, ctx, close }
+}
+
+async function credentialsFor (o: HubOptions): Promise<Credentials> {
+  if (o.tokensFile) return await loadTokensFile(o.tokensFile)
+  if (o.production) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_TOKENS_FILE', 'production refuses demo tokens: give a file of hashed line tokens')
+  return demoCredentials
+}

@@ -1,0 +1,25 @@
+/**
+ * @module hub/context
+ * What the routes share: the switch, the policy stores, the destinations, the
+ * credentials and settings. Built once by app.ts.
+ */
+import type { PolicyStore } from '../policy/store.js'
+import type { Audit } from './audit.js'
+import type { Destination } from './destinations.js'
+import type { Credentials } from './lines.js'
+import type { HubMetrics } from './metrics.js'
+import type { HubOptions } from './options.js'
+import type { Switch } from './switch.js'
+
+export interface HubContext {
+  readonly options: HubOptions
+  readonly sw: Switch
+  readonly store: PolicyStore
+  readonly shadow: PolicyStore | undefined
+  readonly destinations: ReadonlyMap<string, Destination>
+  readonly credentials: Credentials
+  readonly adminToken: string
+  readonly metrics: HubMetrics
+  readonly audit: Audit
+  readonly startedAt: number
+}

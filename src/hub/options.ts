@@ -1,0 +1,104 @@
+/**
+ * @module hub/options
+ * Every hub setting with its default in one place, and the environment
+ * variables that set them (`hubOptionsFromEnv`). Bad values fail at start with
+ * a message naming the setting.
+ */
+import { isJurisdiction, toJurisdiction } from '../directory/model.js'
+import { NsimError } from '../errors.js'
+
+export interface HubOptions {
+  /** Policy folder: directory.csv, groups.yaml, states/, regions.yaml. */
+  readonly policiesDir: string
+  /** Candidate policies evaluated beside the live ones, never enforced. */
+  readonly shadowDir?: string | undefined
+  readonly regionsFile: string
+  /** Audit file (NDJSON), or false for none. */
+  readonly auditFile: string | false
+  /** Multi-state (NL) collection window. */
+  readonly msqWindowMs: number
+  /** Point-to-point answer timeout. */
+  readonly stateTimeoutMs: number
+  /** States reached over HTTP (state -> base URL); the rest run in-process. */
+  readonly stateUrls: Readonly<Record<string, string>>
+  /** Latency of in-process simulated states. */
+  readonly stateLatency: 'off' | 'real'
+  readonly seed: number
+  /** Production refuses demo tokens and requires NSIM_ADMIN_TOKEN and a tokens file. */
+  readonly production: boolean
+  readonly tokensFile?: string | undefined
+  readonly adminToken?: string | undefined
+  /** Queue bound per state for store-and-forward. */
+  readonly queueMax: number
+  /** false: skip policy decisions (benchmarks: filtering on vs off). */
+  readonly filtering: boolean
+  readonly bodyLimit: number
+  /** Time zone of reply header clocks. */
+  readonly timeZone: string
+  /** Fastify's own logger (startup, errors); request logging stays off. */
+  readonly logger: boolean
+  /** Register the OpenAPI document and /docs. */
+  readonly docs: boolean
+  readonly now?: () => number
+}
+
+export const DEFAULT_HUB_OPTIONS: HubOptions = Object.freeze({
+  policiesDir: 'policies',
+  regionsFile: 'policies/regions.yaml',
+  auditFile: 'var/audit.ndjson',
+  msqWindowMs: 60_000,
+  stateTimeoutMs: 5_000,
+  stateUrls: {},
+  stateLatency: 'off',
+  seed: 2025,
+  production: false,
+  queueMax: 100_000,
+  filtering: true,
+  bodyLimit: 64 * 1024,
+  timeZone: 'America/Phoenix',
+  logger: false,
+  docs: true,
+})
+
+/** Local admin token when none is configured (refused in production). */
+export const DEMO_ADMIN_TOKEN = 'demo-admin'
+
+function positive (name: string, v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) <= 0) throw new NsimError('NSIM_HUB_CONFIG', name, `must be a positive integer, got \`${v}\``)
+  return Number(v)
+}
+
+/** `IL=http://host:9101,WA=http://...` -> { IL: ..., WA: ... } */
+export function parseStateUrls (s: string, name = 'NSIM_STATE_URLS'): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [code, url] = part.split('=', 2) as [string, string | undefined]
+    const state = toJurisdiction(code.trim())
+    if (state === undefined || !isJurisdiction(state)) throw new NsimError('NSIM_HUB_CONFIG', name, `\`${code}\` is not a jurisdiction`)
+    try { if (!/^https?:$/.test(new URL(url ?? '').protocol)) throw new Error('not http') } catch {
+      throw new NsimError('NSIM_HUB_CONFIG', name, `\`${url ?? ''}\` for ${state} is not an http(s) URL`)
+    }
+    out[state] = url!
+  }
+  return out
+}
+
+export function hubOptionsFromEnv (env: NodeJS.ProcessEnv = process.env): Partial<HubOptions> {
+  const o: Record<string, unknown> = {}
+  if (env.NSIM_POLICIES) { o.policiesDir = env.NSIM_POLICIES; o.regionsFile = `${env.NSIM_POLICIES}/regions.yaml` }
+  if (env.NSIM_REGIONS) o.regionsFile = env.NSIM_REGIONS
+  if (env.NSIM_SHADOW) o.shadowDir = env.NSIM_SHADOW
+  if (env.NSIM_AUDIT_FILE !== undefined) o.auditFile = env.NSIM_AUDIT_FILE === '' || env.NSIM_AUDIT_FILE === 'off' ? false : env.NSIM_AUDIT_FILE
+  if (env.NSIM_MSQ_WINDOW_MS) o.msqWindowMs = positive('NSIM_MSQ_WINDOW_MS', env.NSIM_MSQ_WINDOW_MS)
+  if (env.NSIM_STATE_TIMEOUT_MS) o.stateTimeoutMs = positive('NSIM_STATE_TIMEOUT_MS', env.NSIM_STATE_TIMEOUT_MS)
+  if (env.NSIM_STATE_URLS) o.stateUrls = parseStateUrls(env.NSIM_STATE_URLS)
+  if (env.NSIM_STATE_LATENCY) {
+    if (env.NSIM_STATE_LATENCY !== 'off' && env.NSIM_STATE_LATENCY !== 'real') throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_STATE_LATENCY', 'must be off or real')
+    o.stateLatency = env.NSIM_STATE_LATENCY
+  }
+  if (env.NSIM_TOKENS_FILE) o.tokensFile = env.NSIM_TOKENS_FILE
+  if (env.NSIM_ADMIN_TOKEN) o.adminToken = env.NSIM_ADMIN_TOKEN
+  if (env.NSIM_FILTERING === 'off') o.filtering = false
+  o.production = env.NODE_ENV === 'production'
+  return o as Partial<HubOptions>
+}

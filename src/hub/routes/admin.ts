@@ -1,0 +1,98 @@
+/**
+ * @module hub/routes/admin
+ * Operator routes (admin bearer token): state faults and status, policy reload
+ * (atomic swap; a reload with any error is refused and the last good set stays).
+ */
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { STATE_KEYS } from '../../../simulator/states/types.js'
+import type { StateFault } from '../../../simulator/states/types.js'
+import { toJurisdiction } from '../../directory/model.js'
+import { formatDiagnostic } from '../../diagnostics.js'
+import type { HubContext } from '../context.js'
+import { bearer, sha256 } from '../lines.js'
+import { errorSchema } from './schemas.js'
+
+const faultSchema = {
+  type: 'object',
+  required: ['mode'],
+  additionalProperties: false,
+  properties: {
+    mode: { type: 'string', enum: ['up', 'down', 'slow', 'flapping'], description: 'down: SM .02 and store-and-forward; slow: add latencyMs; flapping: down every other periodMs' },
+    latencyMs: { type: 'integer', minimum: 1, maximum: 600000 },
+    periodMs: { type: 'integer', minimum: 10, maximum: 3600000 },
+  },
+} as const
+
+function authorized (req: FastifyRequest, ctx: HubContext): boolean {
+  const t = bearer(req.headers.authorization)
+  if (t === undefined) return false
+  return timingSafeEqual(Buffer.from(sha256(t), 'hex'), Buffer.from(sha256(ctx.adminToken), 'hex'))
+}
+
+async function deny (reply: FastifyReply): Promise<FastifyReply> {
+  return await reply.code(401).header('www-authenticate', 'Bearer realm="nlets-sim-admin"')
+    .send({ statusCode: 401, code: 'NSIM_HUB_UNAUTHORIZED', error: 'Unauthorized', message: 'admin routes need `Authorization: Bearer <admin token>`' })
+}
+
+export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): void {
+  const stateParam = { type: 'object', required: ['state'], properties: { state: { type: 'string', pattern: '^[A-Za-z]{2}$' } } } as const
+  const destination = (code: string) => {
+    const s = toJurisdiction(code)
+    return s === undefined ? undefined : ctx.destinations.get(s)
+  }
+  const notFound = async (reply: FastifyReply, code: string) => await reply.code(404).send({ statusCode: 404, code: 'NSIM_HUB_NOT_FOUND', error: 'Not Found', message: `\`${code}\` is not a jurisdiction` })
+  app.register(async (admin) => {
+    admin.addHook('onRequest', async (req, reply) => { if (!authorized(req, ctx)) return await deny(reply) })
+
+    admin.get('/v1/admin/states', { schema: { summary: 'Every destination: transport, status, fault, queue depth, keys turned off' } }, async () => {
+      return [...ctx.destinations.values()].map((d) => ({
+        state: d.state, transport: d.transport, status: d.health, fault: (d.endpoint as { fault?: StateFault }).fault ?? null,
+        queued: ctx.sw.deps.queue.depth(d.state), keys: d.config.keys, disabledKeys: [...d.disabledKeys], photos: d.config.photos,
+      }))
+    })
+
+    admin.put<{ Params: { state: string }, Body: StateFault }>('/v1/admin/states/:state/fault', {
+      schema: { summary: 'Put a simulated state in a fault mode (or back up)', params: stateParam, body: faultSchema, response: { 404: errorSchema } },
+    }, async (req, reply) => {
+      const d = destination(req.params.state)
+      if (d === undefined) return await notFound(reply, req.params.state)
+      const f = req.body
+      if ((f.mode === 'slow' && f.latencyMs === undefined) || (f.mode === 'flapping' && f.periodMs === undefined)) {
+        return await reply.code(400).send({ statusCode: 400, code: 'NSIM_HUB_BAD_REQUEST', error: 'Bad Request', message: f.mode === 'slow' ? 'mode slow needs latencyMs' : 'mode flapping needs periodMs' })
+      }
+      const ep = d.endpoint as { setFault?: (f: StateFault) => unknown }
+      if (ep.setFault === undefined) return await reply.code(409).send({ statusCode: 409, code: 'NSIM_HUB_BAD_REQUEST', error: 'Conflict', message: `${d.state} takes no faults` })
+      await ep.setFault(f)
+      const delivered = f.mode === 'up' ? await ctx.sw.drain(d.state) : 0
+      return { state: d.state, fault: f, delivered, queued: ctx.sw.deps.queue.depth(d.state) }
+    })
+
+    admin.put<{ Params: { state: string }, Body: { status?: 'up' | 'removed', disabledKeys?: string[] } }>('/v1/admin/states/:state/status', {
+      schema: {
+        summary: 'Switch-side status of a destination: removed (SM .04, not stored) and keys turned off (SM .01)',
+        params: stateParam,
+        body: {
+          type: 'object', additionalProperties: false,
+          properties: { status: { type: 'string', enum: ['up', 'removed'] }, disabledKeys: { type: 'array', items: { type: 'string', enum: [...STATE_KEYS] }, uniqueItems: true } },
+        },
+        response: { 404: errorSchema },
+      },
+    }, async (req, reply) => {
+      const d = destination(req.params.state)
+      if (d === undefined) return await notFound(reply, req.params.state)
+      if (req.body.status !== undefined) d.status = req.body.status
+      if (req.body.disabledKeys !== undefined) { d.disabledKeys.clear(); for (const k of req.body.disabledKeys) d.disabledKeys.add(k) }
+      ctx.sw.forgetServing()
+      return { state: d.state, status: d.status, disabledKeys: [...d.disabledKeys] }
+    })
+
+    admin.post('/v1/admin/policies/reload', { schema: { summary: 'Reload the policy folder; refused (last good set kept) on any error' } }, async (_req, reply) => {
+      const r = await ctx.store.reload()
+      return await reply.code(r.ok ? 200 : 422).send({
+        ok: r.ok, version: r.version, previousVersion: r.previousVersion,
+        errors: r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic),
+      })
+    })
+  })
+}

@@ -1,0 +1,46 @@
+/**
+ * @module hub/routes/schemas
+ * JSON Schemas of the hub's responses: they document the API (OpenAPI at /docs)
+ * and let Fastify serialise replies fast.
+ */
+
+const image = { type: 'object', properties: { mime: { type: 'string' }, data: { type: 'string', description: 'base64' } } }
+
+export const replySchema = {
+  type: 'object',
+  properties: {
+    key: { type: 'string', description: 'reply key: DR, RR, KR, DNR, RNR, RPR, ER, SM' },
+    from: { type: 'string', description: 'answering ORI (a state bureau, or NL0000000 for the switch)' },
+    to: { type: 'string', description: 'the requesting ORI' },
+    text: { type: 'string', description: 'the reply as the terminal prints it: output header, TXT, body' },
+    state: { type: 'string' },
+    status: { type: 'string', enum: ['hit', 'nohit', 'denied', 'queued', 'status', 'noanswer', 'error', 'summary'] },
+    image,
+    images: { type: 'object', additionalProperties: image },
+    summary: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+  },
+} as const
+
+export const decisionSchema = {
+  type: 'object',
+  properties: {
+    destination: { type: 'string' },
+    effect: { type: 'string', enum: ['allow', 'deny', 'redact'] },
+    rule: { type: ['string', 'null'] },
+    policyVersion: { type: 'string' },
+  },
+} as const
+
+export const messageResponseSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    replies: { type: 'array', items: replySchema },
+    decisions: { type: 'array', items: decisionSchema },
+  },
+} as const
+
+export const errorSchema = {
+  type: 'object',
+  properties: { statusCode: { type: 'integer' }, code: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } },
+} as const
