@@ -63,10 +63,12 @@ export const ERRORS = Object.freeze({
   /* hub */
   NSIM_HUB_CONFIG: def(500, 'configuration `%s`: %s'),
   NSIM_HUB_UNAUTHORIZED: def(401, '%s'),
-  NSIM_HUB_FORBIDDEN: def(403, '%s'),
   NSIM_HUB_NOT_FOUND: def(404, '%s'),
   NSIM_HUB_BAD_REQUEST: def(400, '%s'),
-  NSIM_HUB_UNAVAILABLE: def(503, '%s'),
+  NSIM_HUB_INTERNAL: def(500, 'internal error'),
+
+  /* state endpoints */
+  NSIM_STATE_TIMEOUT: def(504, 'state `%s` did not answer within %s ms'),
 
   /* command line */
   NSIM_CLI_USAGE: def(400, '%s'),

@@ -13,6 +13,11 @@ const COMMANDS: Record<string, { summary: string, load: () => Promise<Command> }
   serve: { summary: 'run the hub (the switch) on PORT/HOST with the embedded defaults', load: async () => (await import('./serve.js')).serveCommand },
   'state-server': { summary: 'run one simulated state DMV endpoint over HTTP', load: async () => (await import('./state-server.js')).stateServerCommand },
   directory: { summary: 'generate or query the agency directory', load: async () => (await import('./directory.js')).directoryCommand },
+  audit: { summary: 'search the audit trail (key, time, source, destination) or total it up', load: async () => (await import('./audit.js')).auditCommand },
+  fault: { summary: 'put a state in a fault mode (down, slow, flapping) or back up, on a running hub', load: async () => (await import('./admin.js')).faultCommand },
+  'state-status': { summary: 'remove a destination or turn keys off, on a running hub', load: async () => (await import('./admin.js')).stateStatusCommand },
+  reload: { summary: 'reload the policies of a running hub', load: async () => (await import('./admin.js')).reloadCommand },
+  states: { summary: 'list the destinations of a running hub: transport, status, fault, queue', load: async () => (await import('./admin.js')).statesCommand },
 }
 
 export function usage (): string {

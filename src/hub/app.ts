@@ -77,7 +77,9 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   registerAdminRoutes(app, ctx)
   const retry = setInterval(() => { for (const s of Object.keys(queue.depths())) void sw.drain(s) }, 1000)
   retry.unref()
-  const close = async (): Promise<void> => {
+  let closing: Promise<void> | undefined
+  const close = async (): Promise<void> => { closing ??= shutdown(); await closing }
+  const shutdown = async (): Promise<void> => {
     clearInterval(retry)
     await app.close()
     for (const d of destinations.values()) await d.endpoint.close?.()

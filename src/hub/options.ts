@@ -63,6 +63,12 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = Object.freeze({
 /** Local admin token when none is configured (refused in production). */
 export const DEMO_ADMIN_TOKEN = 'demo-admin'
 
+/** Environment variables the hub and the CLI read (not error codes, though they share the prefix). */
+export const ENV_VARS: readonly string[] = [
+  'NSIM_POLICIES', 'NSIM_REGIONS', 'NSIM_SHADOW', 'NSIM_AUDIT_FILE', 'NSIM_MSQ_WINDOW_MS', 'NSIM_STATE_TIMEOUT_MS',
+  'NSIM_STATE_URLS', 'NSIM_STATE_LATENCY', 'NSIM_TOKENS_FILE', 'NSIM_ADMIN_TOKEN', 'NSIM_FILTERING',
+]
+
 function positive (name: string, v: string): number {
   if (!/^\d+$/.test(v) || Number(v) <= 0) throw new NsimError('NSIM_HUB_CONFIG', name, `must be a positive integer, got \`${v}\``)
   return Number(v)
