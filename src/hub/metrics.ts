@@ -49,21 +49,21 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
     name: 'nsim_state_duration_seconds', help: 'Time a state endpoint took to answer', labelNames: ['state'] as const,
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
   })
-  new Gauge({
+  // Gauges computed on scrape: registered with the registry, nothing to keep.
+  const gauges = [new Gauge({
     name: 'nsim_queue_depth', help: 'Messages held for an out-of-service state (store-and-forward)', labelNames: ['state'] as const,
     registers: [registry],
     collect () { this.reset(); for (const [s, n] of Object.entries(sources.queueDepths())) this.set({ state: s }, n) },
-  })
-  new Gauge({
+  }), new Gauge({
     name: 'nsim_state_status', help: 'State endpoint status (1 for the current status)', labelNames: ['state', 'status'] as const,
     registers: [registry],
     collect () { this.reset(); for (const [s, st] of Object.entries(sources.stateStatus())) this.set({ state: s, status: st }, 1) },
-  })
-  new Gauge({
+  }), new Gauge({
     name: 'nsim_policy_info', help: 'The policy version in force (value 1)', labelNames: ['version'] as const,
     registers: [registry],
     collect () { this.reset(); this.set({ version: sources.policyVersion() }, 1) },
-  })
+  })]
+  void gauges
   const decisionChildren = new Map<string, { inc: () => void }>()
   const messageChildren = new Map<string, { inc: () => void }>()
   return {
