@@ -34,8 +34,11 @@ export const KEY_RULES: Readonly<Record<QueryKey, KeyRule>> = Object.freeze({
   DQG: { forms: [PERSON], optional: META, destinations: ['region'], single: false },
   DNQ: { forms: [['NAM']], optional: ['DOB', 'SEX', ...META], destinations: ['state'], single: false },
   KQ: { forms: [['OLN'], PERSON], optional: [...META, 'IMQ'], destinations: ['state'], single: true },
-  RQ: { forms: [['LIC'], ['VIN']], optional: [...VEHICLE_EXTRA, ...META], destinations: ANYWHERE, single: false },
-  RQG: { forms: [['LIC'], ['VIN']], optional: [...VEHICLE_EXTRA, ...META], destinations: ['region'], single: false },
+  // A plate query needs plate, plate year and plate type: Nlets' own ER example
+  // rejects `RQ.AZNLETS20.AZ.TXTLIC/123456.LIT/PC` listing `1. LIC, LIY, LIT`
+  // (https://service.nlets.org/support/solutions/articles/21003096179).
+  RQ: { forms: [['LIC', 'LIY', 'LIT'], ['VIN']], optional: [...VEHICLE_EXTRA, ...META], destinations: ANYWHERE, single: false },
+  RQG: { forms: [['LIC', 'LIY', 'LIT'], ['VIN']], optional: [...VEHICLE_EXTRA, ...META], destinations: ['region'], single: false },
   RNQ: { forms: [['NAM']], optional: ['DOB', 'SEX', ...META], destinations: ['state'], single: false },
   RPQ: { forms: [['LIC']], optional: [...VEHICLE_EXTRA, ...META], destinations: ['state'], single: true },
 })

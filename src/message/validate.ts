@@ -136,6 +136,10 @@ function checkRequired (key: string, rule: KeyRule, present: ReadonlyMap<string,
     ? rule.forms.map((f) => f.map((p) => p + '/').join(' ')).join(', or ')
     : best.filter((p) => !present.has(p)).map((p) => p + '/').join(' ')
   if (missing === 'DOB/') return messageError('.05', `DOB/ is missing; ${key} needs ${needs}`)
+  // Nothing identifying at all: .14 FIELDS MISSING. A set begun but not finished
+  // (e.g. LIC/ and LIT/ without LIY/) is what Nlets' own ER example answers with
+  // .22 and the key's field sets (DOMAIN.md 3.4), so the requester sees the options.
+  if (bestCount > 0) return formatError(key, `missing ${missing}; ${key} needs ${needs}`)
   return messageError('.14', `missing ${missing}; ${key} needs ${needs}`)
 }
 

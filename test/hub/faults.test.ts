@@ -93,10 +93,10 @@ t.test('states as HTTP servers reached over undici', async (t) => {
 t.test('audit: one record per (message, destination), no image bytes', async (t) => {
   const file = tempAudit()
   const hub = await testHub(t, { auditFile: file })
-  const msgs = ['DQ.TX0020100.IL.TXTOLN/D1234567.IMQ/Y', 'RQ.TX0020100.IL,WA,NY.TXTLIC/ABC123', 'RQG.TX0020100.E1.TXTLIC/ABC123', 'DQ.TX0020100.ZZ.TXTOLN/D1']
+  const msgs = ['DQ.TX0020100.IL.TXTOLN/D1234567.IMQ/Y', 'RQ.TX0020100.IL,WA,NY.TXTLIC/ABC123.LIY/2025.LIT/PC', 'RQG.TX0020100.E1.TXTLIC/ABC123.LIY/2025.LIT/PC', 'DQ.TX0020100.ZZ.TXTOLN/D1']
   let pairs = 0
   for (const m of msgs) pairs += (await send(hub, 'TX', m)).body.decisions.length
-  pairs += (await send(hub, 'AX', 'RQ.VTICE0900.NL.TXTLIC/ABC123')).body.decisions.length
+  pairs += (await send(hub, 'AX', 'RQ.VTICE0900.NL.TXTLIC/ABC123.LIY/2025.LIT/PC')).body.decisions.length
   await hub.close()
   const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
   const decisions = lines.filter((l) => l.kind === 'decision')

@@ -14,7 +14,7 @@ t.test('every query key, valid forms, end to end', async (t) => {
     ['KQ.TX0020100.IL.TXTNAM/SMITH,JOHN.DOB/19500101.SEX/M.PUR/C', 'KR', 'TX', 1],
     ['RQ.TX0020100.IL.TXTLIC/ABC123.LIY/2025.LIT/PC', 'RR', 'TX', 1],
     ['RQ.TX0020100.IL.TXTVIN/1HGCM82633A004352', 'RR', 'TX', 1],
-    ['RQG.TX0020100.E1.TXTLIC/ABC123', 'RR', 'TX', 6],
+    ['RQG.TX0020100.E1.TXTLIC/ABC123.LIY/2025.LIT/PC', 'RR', 'TX', 6],
     ['RNQ.TX0020100.IL.TXTNAM/SMITH,JOHN', 'RNR', 'TX', 1],
     ['RPQ.TX0020100.IL.TXTLIC/AB*12', 'RPR', 'TX', 1],
   ]
@@ -36,7 +36,8 @@ t.test('invalid messages get an ER from NL0000000 with the right code, never a 5
     ['DQ.TX0020100.IL.OLN/D1', '.03.'],
     ['DQ.TX0020100.IL.TXTNAM/SMITH,JOHN.DOB/19801332.SEX/M', '.05.'],
     ['RQ.TX0020100.IL.TXTLIC/ABC123.LIY/20X5', '.10.'],
-    ['DQ.TX0020100.IL.TXTNAM/SMITH,JOHN', '.14.'],
+    ['DQ.TX0020100.IL.TXTNAM/SMITH,JOHN', '.22.'],
+    ['RNQ.TX0020100.IL.TXTRSN/N', '.14.'],
     ['DQ.TX0020100.ZZ.TXTOLN/D1', '.19.'],
     ['DQ.TX0020100.IL,WA,NY,MA,MN,TX.TXTOLN/D1', '.19.'],
     ['KQ.TX0020100.IL,WA.TXTOLN/D1', '.02.'],
@@ -63,7 +64,7 @@ t.test('invalid messages get an ER from NL0000000 with the right code, never a 5
 
 t.test('JSON form, text replies, and HTTP-level bad input', async (t) => {
   const hub = await testHub(t, { bodyLimit: 2048 })
-  const json = await send(hub, 'TX', { MessageKeyCodeText: 'RQ', OriginatingORIID: 'TX0020100', DestinationORIID: ['IL', 'WA'], Fields: [{ prefix: 'LIC', value: 'ABC123' }] })
+  const json = await send(hub, 'TX', { MessageKeyCodeText: 'RQ', OriginatingORIID: 'TX0020100', DestinationORIID: ['IL', 'WA'], Fields: [{ prefix: 'LIC', value: 'ABC123' }, { prefix: 'LIY', value: '2025' }, { prefix: 'LIT', value: 'PC' }] })
   t.equal(json.status, 200)
   t.same(json.body.decisions.map((d) => d.destination), ['IL', 'WA'])
   const text = await send(hub, 'TX', 'DQ.TX0020100.IL.CTRL000001.TXTOLN/D1234567', { accept: 'text/plain' })
@@ -114,12 +115,12 @@ t.test('deny, redact and allow with the shipped policies', async (t) => {
   t.notMatch(ice.body.replies[0]?.text, /NAM\//, 'no record data in a denial')
 
   const plate = hitFor('WA', 'RQ')
-  const cbpWa = await send(hub, 'TC', `RQ.NYCBP0100.WA.TXTLIC/${plate}`)
+  const cbpWa = await send(hub, 'TC', `RQ.NYCBP0100.WA.TXTLIC/${plate}.LIY/2025.LIT/PC`)
   t.match(cbpWa.body.decisions[0], { destination: 'WA', effect: 'allow', rule: null })
   t.match(cbpWa.body.replies[0], { key: 'RR', from: 'WALIC0000', status: 'hit' })
   t.match(cbpWa.body.replies[0]?.text, /LIC\//)
 
-  const cbpNy = await send(hub, 'TC', `RQ.NYCBP0100.NY.TXTLIC/${plate}`)
+  const cbpNy = await send(hub, 'TC', `RQ.NYCBP0100.NY.TXTLIC/${plate}.LIY/2025.LIT/PC`)
   t.match(cbpNy.body.decisions[0], { effect: 'deny', rule: 'ny-deny-immigration' })
 
   const local = await send(hub, 'TX', `DQ.TX0020100.IL.TXTOLN/${oln}.IMQ/Y`)
@@ -140,11 +141,11 @@ t.test('deny, redact and allow with the shipped policies', async (t) => {
 
 t.test('regions and multi-state (NL) queries', async (t) => {
   const hub = await testHub(t)
-  const region = await send(hub, 'TX', 'RQG.TX0020100.E1.TXTLIC/ABC123')
+  const region = await send(hub, 'TX', 'RQG.TX0020100.E1.TXTLIC/ABC123.LIY/2025.LIT/PC')
   t.same(region.body.decisions.map((d) => d.destination), ['WI', 'IL', 'IN', 'MI', 'OH', 'MN'], 'E1 expands to its members, in table order')
-  const mixed = await send(hub, 'TX', 'RQ.TX0020100.IL,E1,WA.TXTLIC/ABC123')
+  const mixed = await send(hub, 'TX', 'RQ.TX0020100.IL,E1,WA.TXTLIC/ABC123.LIY/2025.LIT/PC')
   t.same(mixed.body.decisions.map((d) => d.destination), ['IL', 'WI', 'IN', 'MI', 'OH', 'MN', 'WA'], 'duplicates collapse, first place kept')
-  const nl = await send(hub, 'AX', 'RQ.VTICE0900.NL.TXTLIC/ABC123')
+  const nl = await send(hub, 'AX', 'RQ.VTICE0900.NL.TXTLIC/ABC123.LIY/2025.LIT/PC')
   t.equal(nl.body.replies.length, 1, 'one merged reply')
   const m = nl.body.replies[0]!
   t.match(m, { key: 'RR', from: 'NL0000000', status: 'summary' })

@@ -48,7 +48,8 @@ t.test('a DR with a control field and a record body', async (t) => {
 })
 
 t.test('an ER as in Nlets\' own example: code, text, options, original message', async (t) => {
-  const input = 'RQ.AZNLETS20.AZ.TXT\r\nLIC/123456.XYZ/PC'
+  // The input of Nlets' own ER example: a plate query without its plate year.
+  const input = 'RQ.AZNLETS20.AZ.TXT\r\nLIC/123456.LIT/PC'
   const r = parseLegacy(input)
   if (!r.ok) throw new Error('must parse')
   const error = validateMessage(r.message, { classify: makeClassifier([]) })
@@ -59,13 +60,13 @@ t.test('an ER as in Nlets\' own example: code, text, options, original message',
     '08:00 01/01/2011 01233 AZNLETS20',
     'TXT',
     '.22. INVALID MESSAGE FORMAT - REFER TO RQ MKE OPTIONS BELOW',
-    'XYZ/ is not allowed on RQ (field 2)',
-    '1. LIC',
+    'missing LIY/; RQ needs LIC+LIY+LIT or VIN',
+    '1. LIC, LIY, LIT',
     '2. VIN',
     'OPTIONAL: LIY, LIT, VMA, VYR, RSN, PUR, ATN',
     'ORIGINAL MESSAGE',
     'RQ.AZNLETS20.AZ.TXT',
-    'LIC/123456.XYZ/PC',
+    'LIC/123456.LIT/PC',
   ].join('\n'))
 })
 

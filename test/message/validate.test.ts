@@ -33,7 +33,7 @@ const CASES: Record<string, Array<[string, ErCode | 'ok']>> = {
     [`DQ.${H}.IL,NM,E1.TXTNAM/SMITH,JOHN.DOB/19800101.SEX/M.RSN/N.PUR/C.ATN/J SMITH`, 'ok'],
     [`DQ.${H}.NL.TXTNAM/O'BRIEN-SMITH,MARY ANN.DOB/010180.SEX/F`, 'ok'],
     [`DQ.${H}.WA.TXTOLN/WDL*AB-123`, 'ok'],
-    [`DQ.${H}.IL.TXTNAM/SMITH,JOHN.DOB/19800101`, '.14'],
+    [`DQ.${H}.IL.TXTNAM/SMITH,JOHN.DOB/19800101`, '.22'],
     [`DQ.${H}.IL.TXTNAM/SMITH,JOHN.SEX/M`, '.05'],
     [`DQ.${H}.IL.TXT`, '.14'],
     [`DQ.${H}.IL.TXTNAM/SMITH,JOHN.DOB/19801332.SEX/M`, '.05'],
@@ -61,7 +61,8 @@ const CASES: Record<string, Array<[string, ErCode | 'ok']>> = {
     [`DQG.${H}.NL.TXTNAM/SMITH,JOHN.DOB/19800101.SEX/M`, '.02'],
     [`DQG.${H}.E1.TXTOLN/D12345678`, '.22'],
     [`DQG.${H}.E1.TXTNAM/SMITH,JOHN.DOB/19800101.SEX/M.IMQ/Y`, '.22'],
-    [`DQG.${H}.E1.TXTNAM/SMITH,JOHN.DOB/19800101`, '.14'],
+    [`DQG.${H}.E1.TXTNAM/SMITH,JOHN.DOB/19800101`, '.22'],
+    [`DQG.${H}.E1.TXTRSN/N`, '.14'],
   ],
   DNQ: [
     [`DNQ.${H}.IL.TXTNAM/SMITH,JOHN`, 'ok'],
@@ -78,15 +79,19 @@ const CASES: Record<string, Array<[string, ErCode | 'ok']>> = {
     [`KQ.AZNLETS20.AZ,NM.TXTOLN/D11111111`, '.02'],
     [`KQ.AZNLETS20.E1.TXTOLN/D11111111`, '.02'],
     [`KQ.AZNLETS20.NL.TXTOLN/D11111111`, '.02'],
-    [`KQ.AZNLETS20.AZ.TXTNAM/SMITH,JOHN.DOB/19500101`, '.14'],
+    [`KQ.AZNLETS20.AZ.TXTNAM/SMITH,JOHN.DOB/19500101`, '.22'],
+    [`KQ.AZNLETS20.AZ.TXTPUR/C`, '.14'],
   ],
   RQ: [
-    [`RQ.AZNLETS20.AZ.TXTLIC/123456.LIT/PC`, 'ok'],
+    [`RQ.AZNLETS20.AZ.TXTLIC/123456.LIT/PC`, '.22'],
+    [`RQ.AZNLETS20.AZ.TXTLIC/123456.LIY/2025.LIT/PC`, 'ok'],
     [`RQ.AZNLETS20.AZ,NM.CTRL000001.TXTLIC/ABC123.LIY/2025.LIT/PC`, 'ok'],
-    [`RQ.AZNLETS20.AZ.TXTLIC/ABC123.LIY/NX`, 'ok'],
+    [`RQ.AZNLETS20.AZ.TXTLIC/ABC123.LIY/NX.LIT/PC`, 'ok'],
+    [`RQ.AZNLETS20.AZ.TXTLIC/ABC123.LIY/NX`, '.22'],
     [`RQ.AZNLETS20.NL.TXTVIN/1HGCM82633A004352.VMA/HOND.VYR/2003`, 'ok'],
     [`RQ.AZNLETS20.W2.TXTVIN/1HGCM82633A004352`, 'ok'],
-    [`RQ.AZNLETS20.AZ.TXTLIT/PC`, '.14'],
+    [`RQ.AZNLETS20.AZ.TXTLIT/PC`, '.22'],
+    [`RQ.AZNLETS20.AZ.TXTRSN/N`, '.14'],
     [`RQ.AZNLETS20.AZ.TXTLIC/ABC123.LIY/25`, '.10'],
     [`RQ.AZNLETS20.AZ.TXTVIN/1HGCM82633A004352.VYR/03`, '.10'],
     [`RQ.AZNLETS20.AZ.TXTLIC/ABC123.LIT/P`, '.22'],
@@ -98,7 +103,8 @@ const CASES: Record<string, Array<[string, ErCode | 'ok']>> = {
     [`RQ.AZNLETS20.AZ.TXTOLN/D1`, '.22'],
   ],
   RQG: [
-    [`RQG.AZNLETS20.W2.TXTLIC/ABC123`, 'ok'],
+    [`RQG.AZNLETS20.W2.TXTLIC/ABC123.LIY/2025.LIT/PC`, 'ok'],
+    [`RQG.AZNLETS20.W2.TXTLIC/ABC123`, '.22'],
     [`RQG.AZNLETS20.AZ.TXTLIC/ABC123`, '.02'],
     [`RQG.AZNLETS20.W2.TXTLIC/ABC123.LIY/1899`, '.10'],
   ],
@@ -153,13 +159,13 @@ t.test('details name what is wrong and where', async (t) => {
   t.same(errorOf(`DQ.${H}.IL.TXTNAM/SMITH,JOHN.DOB/19801332.SEX/M`), {
     code: '.05', text: 'DOB INVALID or MISSING', detail: 'DOB/ 19801332 is not a valid date (field 2)',
   })
-  t.equal(errorOf(`DQ.${H}.IL.TXTNAM/SMITH,JOHN.DOB/19800101`)?.detail, 'missing SEX/; DQ needs OLN or NAM+DOB+SEX')
+  t.equal(errorOf(`DQ.${H}.IL.TXTNAM/SMITH,JOHN.DOB/19800101`)?.detail.split('\n')[0], 'missing SEX/; DQ needs OLN or NAM+DOB+SEX')
   t.equal(errorOf(`DQ.${H}.IL.TXTRSN/N`)?.detail, 'missing OLN/, or NAM/ DOB/ SEX/; DQ needs OLN or NAM+DOB+SEX')
   t.equal(errorOf(`DQ.${H}.IL,ZZ.TXTOLN/1`)?.detail, '`ZZ` is not a state, region, NL or ORI (destination 2)')
   t.equal(errorOf(`KQ.${H}.E1.TXTOLN/1`)?.detail, 'KQ may go to a state only; `E1` is a region (destination 1)')
   const e22 = errorOf('RQ.AZNLETS20.AZ.TXTLIC/123456.XYZ/PC')
   t.equal(e22?.text, 'INVALID MESSAGE FORMAT - REFER TO RQ MKE OPTIONS BELOW')
-  t.equal(e22?.detail, 'XYZ/ is not allowed on RQ (field 2)\n1. LIC\n2. VIN\nOPTIONAL: LIY, LIT, VMA, VYR, RSN, PUR, ATN')
+  t.equal(e22?.detail, 'XYZ/ is not allowed on RQ (field 2)\n1. LIC, LIY, LIT\n2. VIN\nOPTIONAL: LIY, LIT, VMA, VYR, RSN, PUR, ATN')
   t.equal(errorOf(`DQ.${H}.IL.TXTOLN/D1.OLN/D2`)?.detail.split('\n')[0], 'OLN/ appears twice (fields 1 and 2)')
   t.equal(errorOf(`DQ.${H}.IL.TXTOLN/`)?.detail.split('\n')[0], 'OLN/ is empty (field 1)')
 })
