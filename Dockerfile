@@ -19,6 +19,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY policies ./policies
 COPY simulator/calibration ./simulator/calibration
+RUN mkdir -p /var/lib/nlets-sim && chown node:node /var/lib/nlets-sim
 USER node
 EXPOSE 8080
 ENTRYPOINT ["node", "bin/nlets-sim.js"]

@@ -66,6 +66,7 @@ export const ERRORS = Object.freeze({
   NSIM_HUB_NOT_FOUND: def(404, '%s'),
   NSIM_HUB_BAD_REQUEST: def(400, '%s'),
   NSIM_HUB_INTERNAL: def(500, 'internal error'),
+  NSIM_HUB_AUDIT_WRITE: def(500, 'audit file `%s`: %s'),
 
   /* state endpoints */
   NSIM_STATE_TIMEOUT: def(504, 'state `%s` did not answer within %s ms'),

@@ -4,7 +4,10 @@
  * asynchronously by pino to a file (never on the request's critical path, never
  * with image bytes), in the spirit of Nlets' RAND log.
  */
+import { closeSync, mkdirSync, openSync } from 'node:fs'
+import { dirname } from 'node:path'
 import pino, { type Logger } from 'pino'
+import { format, NsimError } from '../errors.js'
 
 export interface AuditRecord {
   readonly kind: 'decision' | 'delivery'
@@ -33,7 +36,20 @@ export const noAudit: Audit = { write: () => {}, flush: async () => {}, close: a
 
 /** Audit to `file` (created with its folder), buffered and written off the request path. */
 export function fileAudit (file: string, opts: { sync?: boolean } = {}): Audit {
+  // Fail at start, naming the setting, rather than on the first write.
+  try {
+    mkdirSync(dirname(file), { recursive: true })
+    closeSync(openSync(file, 'a'))
+  } catch (err) {
+    throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_AUDIT_FILE', `cannot write the audit file \`${file}\`: ${(err as Error).message}`)
+  }
   const dest = pino.destination({ dest: file, sync: opts.sync ?? false, mkdir: true, minLength: opts.sync ? 0 : 4096 })
+  // A write error later (disk full) must not take the switch down: report it once.
+  let reported = false
+  dest.on('error', (err: Error) => {
+    if (!reported) process.emitWarning(format('NSIM_HUB_AUDIT_WRITE', file, err.message), { code: 'NSIM_HUB_AUDIT_WRITE' })
+    reported = true
+  })
   const log: Logger = pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'msg' }, dest)
   const flush = async (): Promise<void> => {
     await new Promise<void>((resolve) => { dest.flush((err) => { void err; resolve() }) })

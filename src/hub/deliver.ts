@@ -85,8 +85,10 @@ export async function deliverOne (ctx: DeliveryContext, state: string, dest: Des
   const timer = setTimeout(() => { ac.abort() }, ctx.timeoutMs)
   try {
     const answer = await dest.endpoint.query(query, ac.signal)
+    dest.reachable = true
     return { state, reply: answerReply(redact.length ? redactAnswer(answer, redact) : answer, to, state, clock(ctx)) }
   } catch (err) {
+    if (err instanceof StateUnavailableError) dest.reachable = false
     if (err instanceof StateUnavailableError && !ctx.multiState) {
       const queued: QueuedQuery = { query, redact, ...(ctx.message.control !== undefined ? { control: ctx.message.control } : {}) }
       const ok = ctx.queue.enqueue(state, { enqueuedAt: ctx.receivedAt, line: ctx.line, query: queued })

@@ -5,7 +5,7 @@
  * off: SM .01), and whether it is on remove status (SM .04).
  */
 import { stateCatalog, type StateConfig } from '../../simulator/states/catalog.js'
-import type { StateEndpoint } from '../../simulator/states/types.js'
+import type { StateEndpoint, StateFault } from '../../simulator/states/types.js'
 
 export class Destination {
   readonly state: string
@@ -16,6 +16,10 @@ export class Destination {
   /** Operator status: `removed` = not stored, not forwarded (SM .04). */
   status: 'up' | 'removed' = 'up'
   readonly disabledKeys = new Set<string>()
+  /** Last fault set through the hub (HTTP endpoints do not report theirs). */
+  fault: StateFault | null = null
+  /** False after a delivery found the endpoint out of service, true after one succeeded. */
+  reachable = true
 
   constructor (endpoint: StateEndpoint, transport: 'in-process' | 'http') {
     this.state = endpoint.state
@@ -27,7 +31,7 @@ export class Destination {
   /** `removed` (operator), else the endpoint's own `up`/`down` when it reports one. */
   get health (): string {
     if (this.status === 'removed') return 'removed'
-    return (this.endpoint as { status?: string }).status ?? 'up'
+    return (this.endpoint as { status?: string }).status ?? (this.reachable ? 'up' : 'down')
   }
 
   serves (key: string): boolean {

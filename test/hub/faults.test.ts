@@ -106,3 +106,23 @@ t.test('audit: one record per (message, destination), no image bytes', async (t)
   t.equal(decisions.filter((d) => d.effect === 'deny' && d.ori === 'VTICE0900').length, 5, 'ICE denied by the five blocking states')
   t.notMatch(readFileSync(file, 'utf8'), /iVBORw0KGgo|"image"/, 'no image bytes in the log')
 })
+
+t.test('an audit file that cannot be written fails the start, naming the setting', async (t) => {
+  const { buildHub } = await import('../../src/hub/app.js')
+  await t.rejects(buildHub({ auditFile: '/dev/null/nsim/audit.ndjson', docs: false }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_AUDIT_FILE/ })
+})
+
+t.test('a state reached over HTTP shows as down in health and the admin list after a fault or a failed delivery', async (t) => {
+  const il = buildStateServer(new SimulatedState('IL'), { adminToken: 'demo-admin' })
+  await il.listen({ port: 0, host: '127.0.0.1' })
+  const port = (il.server.address() as { port: number }).port
+  const hub = await testHub(t, { stateUrls: { IL: `http://127.0.0.1:${port}` }, stateTimeoutMs: 2000 })
+  await hub.app.inject({ method: 'PUT', url: '/v1/admin/states/IL/fault', headers: ADMIN, payload: { mode: 'down' } })
+  const states = (await hub.app.inject({ url: '/v1/admin/states', headers: ADMIN })).json() as Array<{ state: string, status: string, fault: { mode: string } | null }>
+  t.match(states.find((s) => s.state === 'IL'), { status: 'down', fault: { mode: 'down' } })
+  await hub.app.inject({ method: 'PUT', url: '/v1/admin/states/IL/fault', headers: ADMIN, payload: { mode: 'up' } })
+  await il.close()
+  const r = await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1')
+  t.match(r.body.replies[0], { status: 'queued' }, 'connection refused: stored and forwarded')
+  t.same((await hub.app.inject({ url: '/health' })).json().states.down, ['IL'])
+})

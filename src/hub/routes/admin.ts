@@ -47,7 +47,7 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
 
     admin.get('/v1/admin/states', { schema: { summary: 'Every destination: transport, status, fault, queue depth, keys turned off' } }, async () => {
       return [...ctx.destinations.values()].map((d) => ({
-        state: d.state, transport: d.transport, status: d.health, fault: (d.endpoint as { fault?: StateFault }).fault ?? null,
+        state: d.state, transport: d.transport, status: d.health, fault: (d.endpoint as { fault?: StateFault }).fault ?? d.fault,
         queued: ctx.sw.deps.queue.depth(d.state), keys: d.config.keys, disabledKeys: [...d.disabledKeys], photos: d.config.photos,
       }))
     })
@@ -64,6 +64,9 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
       const ep = d.endpoint as { setFault?: (f: StateFault) => unknown }
       if (ep.setFault === undefined) return await reply.code(409).send({ statusCode: 409, code: 'NSIM_HUB_BAD_REQUEST', error: 'Conflict', message: `${d.state} takes no faults` })
       await ep.setFault(f)
+      d.fault = f.mode === 'up' ? null : f
+      if (f.mode === 'up') d.reachable = true
+      else if (f.mode === 'down') d.reachable = false
       const delivered = f.mode === 'up' ? await ctx.sw.drain(d.state) : 0
       return { state: d.state, fault: f, delivered, queued: ctx.sw.deps.queue.depth(d.state) }
     })

@@ -1,0 +1,113 @@
+/**
+ * @module simulator/traffic/params
+ * Every assumption of the traffic model, named, with its source or marked as
+ * inferred, in one place. A scenario may override any of them.
+ *
+ * Unit: one *query* is one (message, destination state) pair, what a state's
+ * DMV sees. A multi-state or regional message is several queries. The seed's
+ * "over 290 million DMV queries" (year to 1 Oct 2025, federal and out-of-state
+ * only) is read in that unit.
+ */
+
+export interface TrafficParams {
+  /** Queries a year, all requesters (seed: "over 290 million"). */
+  readonly totalPerYear: number
+  /** Federal queries a year by component. ICE-ERO and HSI from the seed; the rest inferred. */
+  readonly federalPerYear: Readonly<Record<string, number>>
+  /** CBP destination weights (border and port states heavy), before population. */
+  readonly cbpBorderWeight: Readonly<Record<string, number>>
+  /** Relative query activity of an out-of-state requester, by ORION agency type. */
+  readonly agencyTypeWeight: Readonly<Record<string, number>>
+  /** Multiplier on the gravity share of land neighbours (CALIBRATION.md 6, refinement 1). */
+  readonly adjacencyBoost: number
+  /** Share of each origin's out-of-state local traffic that goes to the territories (PR, VI, GM), split by population. */
+  readonly territoryShare: number
+  /** Key mix of out-of-state local and state agencies: sent key -> share. `DQ+IMQ` is a DQ with IMQ/Y. */
+  readonly localKeyMix: Readonly<Record<string, number>>
+  /** Key mix of federal requesters. */
+  readonly federalKeyMix: Readonly<Record<string, number>>
+  /** Key mix of CBP (plates at the border: registration-heavy). */
+  readonly cbpKeyMix: Readonly<Record<string, number>>
+  /** Share of queries by local hour 0-23 (CALIBRATION.md 5, Rhode Island State Police stops). */
+  readonly hourCurve: readonly number[]
+}
+
+export const DEFAULT_TRAFFIC: TrafficParams = Object.freeze({
+  totalPerYear: 290_500_000,
+  federalPerYear: Object.freeze({
+    // Seed (Wyden press release, 12 Nov 2025): exact.
+    'ICE-ERO': 292_114,
+    HSI: 605_116,
+    // INFERRED. Federal agencies ran 2,671,776 queries of WA data in Jan-Nov 2025
+    // (about 2.9 M a year), mostly CBP (8 of 9 documented cases). With the border
+    // weights below, 12 M a year nationally gives WA about 2.6 M from CBP.
+    CBP: 12_000_000,
+    // INFERRED, no public figures: "other federal agencies modest".
+    FBI: 900_000,
+    DEA: 350_000,
+    USMS: 450_000,
+    ATF: 200_000,
+    USSS: 150_000,
+    NCIS: 60_000,
+  }),
+  // INFERRED: WA is calibrated to its reported federal volume; the other land-border
+  // and major port-of-entry states follow CALIBRATION.md 6 (refinement 3).
+  cbpBorderWeight: Object.freeze({
+    WA: 2.6, TX: 2.2, CA: 1.6, AZ: 1.0, NY: 0.9, MI: 0.9, NM: 0.4, VT: 0.35, ME: 0.3, ND: 0.25, MT: 0.25,
+    MN: 0.25, ID: 0.12, NH: 0.08, FL: 0.5, NJ: 0.2, IL: 0.15, GA: 0.12, PR: 0.1,
+  }),
+  // INFERRED: state police and sheriffs patrol the highways where out-of-state
+  // plates are met; courts, prosecutors and DMVs query other states rarely.
+  agencyTypeWeight: Object.freeze({
+    PD: 1.0, SO: 1.6, SA: 3.0, LE: 0.5, JA: 0.3, JC: 0.2, JG: 0.2, JJ: 0.2, CJ: 0.2, NJ: 0.05, FE: 0, JF: 0.1,
+  }),
+  adjacencyBoost: 1.5,
+  territoryShare: 0.002,
+  // INFERRED: no public split by key (CALIBRATION.md 5 "not found"); plate runs
+  // (RQ) are the typical field use, then licences; photos on a share of DQ.
+  localKeyMix: Object.freeze({
+    RQ: 0.54, DQ: 0.30, 'DQ+IMQ': 0.05, KQ: 0.03, DNQ: 0.02, RNQ: 0.02, RPQ: 0.01, DQG: 0.015, RQG: 0.015,
+  }),
+  federalKeyMix: Object.freeze({
+    RQ: 0.42, DQ: 0.30, 'DQ+IMQ': 0.15, KQ: 0.04, DNQ: 0.03, RNQ: 0.04, RPQ: 0.02,
+  }),
+  cbpKeyMix: Object.freeze({
+    RQ: 0.70, DQ: 0.16, 'DQ+IMQ': 0.06, KQ: 0.02, RNQ: 0.03, RPQ: 0.03,
+  }),
+  hourCurve: Object.freeze([
+    6.06, 5.25, 3.12, 1.34, 0.30, 0.16, 2.72, 4.47, 5.96, 7.24, 7.47, 6.67,
+    4.54, 4.95, 5.86, 5.08, 4.03, 2.85, 2.51, 2.56, 4.38, 1.97, 3.85, 6.64,
+  ]),
+})
+
+/** Report groups of requesters (the seed's figures separate ICE-ERO and HSI). */
+export const REPORT_COMPONENTS = ['ICE-ERO', 'HSI', 'CBP', 'FBI', 'other federal', 'out-of-state local/state'] as const
+export type ReportComponent = (typeof REPORT_COMPONENTS)[number]
+
+export function reportComponentOf (component: string, federal: boolean): ReportComponent {
+  if (component === 'ICE-ERO' || component === 'HSI' || component === 'CBP' || component === 'FBI') return component
+  return component !== '' || federal ? 'other federal' : 'out-of-state local/state'
+}
+
+/** Merge scenario overrides onto the defaults, checking names and values. */
+export function mergeParams (base: TrafficParams, over: Record<string, unknown>, where: string): TrafficParams {
+  const out: Record<string, unknown> = { ...base }
+  for (const [k, v] of Object.entries(over)) {
+    if (!Object.hasOwn(base, k)) throw new Error(`${where}: unknown traffic parameter \`${k}\` (known: ${Object.keys(base).join(', ')})`)
+    const b = (base as unknown as Record<string, unknown>)[k]
+    if (typeof b === 'number') {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${where}: \`${k}\` must be a non-negative number`)
+      out[k] = v
+    } else if (Array.isArray(b)) {
+      if (!Array.isArray(v) || v.length !== b.length || !v.every((x) => typeof x === 'number' && x >= 0)) throw new Error(`${where}: \`${k}\` must be ${b.length} non-negative numbers`)
+      out[k] = Object.freeze([...v])
+    } else {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where}: \`${k}\` must be a mapping`)
+      for (const [kk, vv] of Object.entries(v)) {
+        if (typeof vv !== 'number' || !Number.isFinite(vv) || vv < 0) throw new Error(`${where}: \`${k}.${kk}\` must be a non-negative number`)
+      }
+      out[k] = Object.freeze({ ...(b as object), ...(v as object) })
+    }
+  }
+  return Object.freeze(out) as unknown as TrafficParams
+}
