@@ -14,8 +14,10 @@ export interface TrafficParams {
   readonly totalPerYear: number
   /** Federal queries a year by component. ICE-ERO and HSI from the seed; the rest inferred. */
   readonly federalPerYear: Readonly<Record<string, number>>
-  /** CBP destination weights (border and port states heavy), before population. */
+  /** CBP destination weights (border and port states heavy). */
   readonly cbpBorderWeight: Readonly<Record<string, number>>
+  /** Share of CBP traffic spread by border weight; the rest follows population. */
+  readonly cbpBorderMix: number
   /** Relative query activity of an out-of-state requester, by ORION agency type. */
   readonly agencyTypeWeight: Readonly<Record<string, number>>
   /** Multiplier on the gravity share of land neighbours (CALIBRATION.md 6, refinement 1). */
@@ -53,11 +55,12 @@ export const DEFAULT_TRAFFIC: TrafficParams = Object.freeze({
   // INFERRED: WA is calibrated to its reported federal volume; the other land-border
   // and major port-of-entry states follow CALIBRATION.md 6 (refinement 3).
   cbpBorderWeight: Object.freeze({
-    WA: 2.6, TX: 2.2, CA: 1.6, AZ: 1.0, NY: 0.9, MI: 0.9, NM: 0.4, VT: 0.35, ME: 0.3, ND: 0.25, MT: 0.25,
+    WA: 3.2, TX: 2.2, CA: 1.6, AZ: 1.0, NY: 0.9, MI: 0.9, NM: 0.4, VT: 0.35, ME: 0.3, ND: 0.25, MT: 0.25,
     MN: 0.25, ID: 0.12, NH: 0.08, FL: 0.5, NJ: 0.2, IL: 0.15, GA: 0.12, PR: 0.1,
   }),
   // INFERRED: state police and sheriffs patrol the highways where out-of-state
   // plates are met; courts, prosecutors and DMVs query other states rarely.
+  cbpBorderMix: 0.85,
   agencyTypeWeight: Object.freeze({
     PD: 1.0, SO: 1.6, SA: 3.0, LE: 0.5, JA: 0.3, JC: 0.2, JG: 0.2, JJ: 0.2, CJ: 0.2, NJ: 0.05, FE: 0, JF: 0.1,
   }),
