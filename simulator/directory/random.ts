@@ -49,6 +49,11 @@ export class Random {
     for (let i = 0; i < 12; i++) this.uint32()
   }
 
+  /** The four sfc32 state words (for loops that inline the generator; see replay/kernel.ts). */
+  state (): [number, number, number, number] {
+    return [this.#a, this.#b, this.#c, this.#d]
+  }
+
   /** Next unsigned 32-bit integer. */
   uint32 (): number {
     const t = (((this.#a + this.#b) | 0) + this.#d) | 0

@@ -30,14 +30,20 @@ export function dayRandom (seed: string, day: number, stream: number): Random {
   return new Random(`${seed}/day${day}/s${stream}`)
 }
 
-/** Replay one day into the tally; returns the number of queries. */
+/**
+ * Replay one day into the tally; returns the number of queries. The sfc32
+ * generator and the alias draws are inlined (locals, no calls): this loop runs
+ * 290 million times for a year. `dayRandom(...).uint32()` yields the same words.
+ */
 export function replayDay (ctx: KernelContext, day: number, tally: Tally): number {
   const { model, tables, set } = ctx
   const D = DESTINATIONS.length
   const C = REPORT_COMPONENTS.length
   const nDec = tally.decisions
   const dayStart = ctx.start + day * DAY_MS
-  const hourTable = model.hourTable
+  const hp = model.hourTable.prob
+  const ha = model.hourTable.alias
+  const hn = model.hourTable.n
   const compOf = model.componentOf
   const dest = tally.byDestDecisionComp
   const keyEff = tally.byKeyEffect
@@ -49,22 +55,45 @@ export function replayDay (ctx: KernelContext, day: number, tally: Tally): numbe
     const s = model.streams[si]!
     const n = dailyCount(s.perYear, day)
     if (n === 0) continue
-    const rng = dayRandom(ctx.seed, day, si)
+    let [ra, rb, rc, rd] = dayRandom(ctx.seed, day, si).state()
     const agencies = s.agencies
-    const agencyTable = s.agencyTable
-    const destTable = s.destTable
-    const keyTable = s.keyTable
+    const ap = s.agencyTable.prob
+    const aa = s.agencyTable.alias
+    const an = s.agencyTable.n
+    const dp = s.destTable.prob
+    const da = s.destTable.alias
+    const dn = s.destTable.n
+    const kp = s.keyTable.prob
+    const ka = s.keyTable.alias
+    const kn = s.keyTable.n
     for (let q = 0; q < n; q++) {
-      const a = agencies[agencyTable.draw(rng)]!
-      const d = destTable.draw(rng)
-      const k = keyTable.draw(rng)
-      const h = hourTable.draw(rng)
+      // Four sfc32 words, each turned into an alias draw.
+      let t = (((ra + rb) | 0) + rd) | 0
+      rd = (rd + 1) | 0; ra = rb ^ (rb >>> 9); rb = (rc + (rc << 3)) | 0; rc = (rc << 21) | (rc >>> 11); rc = (rc + t) | 0
+      let x = ((t >>> 0) / 4294967296) * an
+      let i = x | 0
+      const a = agencies[x - i < ap[i]! ? i : aa[i]!]!
+      t = (((ra + rb) | 0) + rd) | 0
+      rd = (rd + 1) | 0; ra = rb ^ (rb >>> 9); rb = (rc + (rc << 3)) | 0; rc = (rc << 21) | (rc >>> 11); rc = (rc + t) | 0
+      x = ((t >>> 0) / 4294967296) * dn
+      i = x | 0
+      const d = x - i < dp[i]! ? i : da[i]!
+      t = (((ra + rb) | 0) + rd) | 0
+      rd = (rd + 1) | 0; ra = rb ^ (rb >>> 9); rb = (rc + (rc << 3)) | 0; rc = (rc << 21) | (rc >>> 11); rc = (rc + t) | 0
+      x = ((t >>> 0) / 4294967296) * kn
+      i = x | 0
+      const k = x - i < kp[i]! ? i : ka[i]!
+      t = (((ra + rb) | 0) + rd) | 0
+      rd = (rd + 1) | 0; ra = rb ^ (rb >>> 9); rb = (rc + (rc << 3)) | 0; rc = (rc << 21) | (rc >>> 11); rc = (rc + t) | 0
+      x = ((t >>> 0) / 4294967296) * hn
+      i = x | 0
+      const h = x - i < hp[i]! ? i : ha[i]!
       const slot = SLOT_OF_SENT[k]!
-      const t = tables[d]!
-      const cls = t.dirClass === null ? 0 : t.dirClass[a]!
-      let di = t.code[cls * SLOTS + slot]!
-      if (di < 0) di = decideAt(t, set, set.directory.agencies[a]!.ori, slot, dayStart + h * HOUR_MS + (q % 60) * 60_000)
-      const e = t.effect[di]!
+      const tb = tables[d]!
+      const cls = tb.dirClass === null ? 0 : tb.dirClass[a]!
+      let di = tb.code[cls * SLOTS + slot]!
+      if (di < 0) di = decideAt(tb, set, set.directory.agencies[a]!.ori, slot, dayStart + h * HOUR_MS + (q % 60) * 60_000)
+      const e = tb.effect[di]!
       dest[(d * nDec + di) * C + compOf[a]!]!++
       keyEff[k * 3 + e]!++
       agencyDest[a * D + d]!++

@@ -13,7 +13,7 @@ interface Job { scenarioText: string, scenarioFile: string, days: number[], over
 
 const job = workerData as Job
 const p = await prepare(parseScenario(job.scenarioText, job.scenarioFile))
-const tally = newTally(p.set.directory.size, decisionsNeeded(p.tables))
+const tally = newTally(p.set.directory.size, decisionsNeeded(p.tables), Uint32Array)
 for (const day of job.days) {
   const n = replayDay(p, day, tally)
   parentPort!.postMessage({ type: 'day', day, queries: n })

@@ -8,8 +8,9 @@ import type { Random } from '../directory/random.js'
 
 export class AliasTable {
   readonly n: number
-  readonly #prob: Float64Array
-  readonly #alias: Int32Array
+  /** Column acceptance probabilities and aliases, exposed for inlined draws. */
+  readonly prob: Float64Array
+  readonly alias: Int32Array
 
   constructor (weights: ArrayLike<number>) {
     const n = weights.length
@@ -22,8 +23,8 @@ export class AliasTable {
     }
     if (!(sum > 0)) throw new RangeError('weights must have a positive sum')
     this.n = n
-    this.#prob = new Float64Array(n)
-    this.#alias = new Int32Array(n)
+    this.prob = new Float64Array(n)
+    this.alias = new Int32Array(n)
     const scaled = new Float64Array(n)
     const small: number[] = []
     const large: number[] = []
@@ -35,28 +36,28 @@ export class AliasTable {
     while (small.length > 0 && large.length > 0) {
       const s = small.pop()!
       const l = large[large.length - 1]!
-      this.#prob[s] = scaled[s]!
-      this.#alias[s] = l
+      this.prob[s] = scaled[s]!
+      this.alias[s] = l
       scaled[l] = scaled[l]! + scaled[s]! - 1
       if (scaled[l]! < 1) { large.pop(); small.push(l) }
     }
-    for (const i of large) { this.#prob[i] = 1; this.#alias[i] = i }
-    for (const i of small) { this.#prob[i] = 1; this.#alias[i] = i }
+    for (const i of large) { this.prob[i] = 1; this.alias[i] = i }
+    for (const i of small) { this.prob[i] = 1; this.alias[i] = i }
   }
 
   /** One draw: the column from the integer part of u*n, the coin from its fraction. */
   draw (rng: Random): number {
     const x = (rng.uint32() / 4294967296) * this.n
     const i = x | 0
-    return x - i < this.#prob[i]! ? i : this.#alias[i]!
+    return x - i < this.prob[i]! ? i : this.alias[i]!
   }
 
   /** Probability of each outcome (for tests and expected counts). */
   probabilities (): Float64Array {
     const p = new Float64Array(this.n)
     for (let i = 0; i < this.n; i++) {
-      p[i]! += this.#prob[i]! / this.n
-      if (this.#prob[i]! < 1) p[this.#alias[i]!]! += (1 - this.#prob[i]!) / this.n
+      p[i]! += this.prob[i]! / this.n
+      if (this.prob[i]! < 1) p[this.alias[i]!]! += (1 - this.prob[i]!) / this.n
     }
     return p
   }
