@@ -31,11 +31,19 @@ function formatter (timeZone: string): Intl.DateTimeFormat {
   return f
 }
 
+/** Last minute formatted per zone: every reply stamps two clocks, nearly always in the current minute. */
+const lastMinute = new Map<string, { minute: number, text: string }>()
+
 /** `HH:MM MM/DD/YYYY` in `timeZone`, as in `08:00 01/01/2010`. */
 export function formatClock (at: Date, timeZone = DEFAULT_TIME_ZONE): string {
+  const minute = Math.floor(at.getTime() / 60_000)
+  const last = lastMinute.get(timeZone)
+  if (last !== undefined && last.minute === minute) return last.text
   const parts: Record<string, string> = {}
   for (const p of formatter(timeZone).formatToParts(at)) parts[p.type] = p.value
-  return `${parts.hour}:${parts.minute} ${parts.month}/${parts.day}/${parts.year}`
+  const text = `${parts.hour}:${parts.minute} ${parts.month}/${parts.day}/${parts.year}`
+  lastMinute.set(timeZone, { minute, text })
+  return text
 }
 
 /** A counter value as 5 digits, wrapped into 00000-99999. */
