@@ -15,7 +15,7 @@ import {
   DEFAULT_DENIAL_TEXT, EFFECTS, type Effect, type NamedGroup, type Origin, ORIGINS, PURPOSE_CODES,
   REASON_CODES, REDACT_FIELDS, type RedactField, type Rule, type Selector, type StatePolicy,
 } from './types.js'
-import { parseDate, YamlFile } from './yaml-walk.js'
+import { YamlFile } from './yaml-walk.js'
 
 const POLICY_FIELDS = ['state', 'version', 'default', 'denial_text', 'rules']
 const RULE_FIELDS = ['id', 'effect', 'redact', 'description', 'source', 'requesters', 'except', 'origin', 'keys', 'when', 'lint_ignore']
@@ -180,11 +180,8 @@ function parseWhen (y: YamlFile, node: Node | null | undefined,
   codes('purposes', PURPOSE_CODES)
   for (const name of ['from', 'until'] as const) {
     if (!f.has(name)) continue
-    const s = y.string(f.get(name), name, id)
-    if (s === undefined) continue
-    const t = parseDate(s)
-    if (t === undefined) y.error('NSIM_POLICY_DATE', f.get(name), [s], id)
-    else out[name] = t
+    const t = y.date(f.get(name), name, id)
+    if (t !== undefined) out[name] = t
   }
   if (out.from !== undefined && out.until !== undefined && out.until <= out.from) {
     y.error('NSIM_POLICY_VALUE', f.get('until'), ['until', new Date(out.until).toISOString(), 'must be later than from'], id)

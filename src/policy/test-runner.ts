@@ -14,7 +14,7 @@ import type { CompiledPolicySet } from './compile.js'
 import { decide } from './evaluate.js'
 import { referenceDecide } from './reference.js'
 import { type Decision, EFFECTS, type PolicyRequest, REDACT_FIELDS } from './types.js'
-import { parseDate, YamlFile } from './yaml-walk.js'
+import { YamlFile } from './yaml-walk.js'
 
 export interface PolicyCase {
   readonly name: string
@@ -48,13 +48,7 @@ export function parseTestFile (text: string, file: string, defaultAt: number): {
   const top = y.root === null ? undefined : y.map(y.root, 'a policy test file')
   if (!top) return { cases, diagnostics: y.diagnostics }
   const f = y.fields(top, ['cases', 'at', 'description'], ['cases'])
-  let fileAt = defaultAt
-  if (f.has('at')) {
-    const s = y.string(f.get('at'), 'at')
-    const t = s === undefined ? undefined : parseDate(s)
-    if (s !== undefined && t === undefined) y.error('NSIM_POLICY_DATE', f.get('at'), [s])
-    if (t !== undefined) fileAt = t
-  }
+  const fileAt = f.has('at') ? y.date(f.get('at'), 'at') ?? defaultAt : defaultAt
   const list = f.get('cases') as { items?: Node[] } | undefined
   for (const item of list?.items ?? []) {
     const m = y.map(item, 'a test case')
@@ -74,13 +68,7 @@ export function parseTestFile (text: string, file: string, defaultAt: number): {
     if (!isQueryKey(key)) y.error('NSIM_POLICY_KEY', rf.get('key'), [key])
     const imq = rf.has('imq') ? y.string(rf.get('imq'), 'imq') : 'false'
     if (imq !== undefined && !['true', 'false', 'Y', 'N'].includes(imq)) y.error('NSIM_POLICY_VALUE', rf.get('imq'), ['imq', imq, 'expected true or false'])
-    let time = fileAt
-    if (rf.has('at')) {
-      const s = y.string(rf.get('at'), 'at')
-      const t = s === undefined ? undefined : parseDate(s)
-      if (s !== undefined && t === undefined) y.error('NSIM_POLICY_DATE', rf.get('at'), [s])
-      if (t !== undefined) time = t
-    }
+    const time = rf.has('at') ? y.date(rf.get('at'), 'at') ?? fileAt : fileAt
     const ef = y.fields(em, ['effect', 'rule', 'redact'], ['effect', 'rule'])
     const effect = y.string(ef.get('effect'), 'expect.effect') ?? ''
     if (!(EFFECTS as readonly string[]).includes(effect)) y.error('NSIM_POLICY_EFFECT', ef.get('effect'), [effect])

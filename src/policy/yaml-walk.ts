@@ -71,6 +71,15 @@ export class YamlFile {
     return undefined
   }
 
+  /** A date (`YYYY-MM-DD` or ISO timestamp) as epoch ms; reports NSIM_POLICY_DATE when malformed. */
+  date (node: Node | null | undefined, what: string, rule?: string): number | undefined {
+    const s = this.string(node, what, rule)
+    if (s === undefined) return undefined
+    const t = parseDate(s)
+    if (t === undefined) this.error('NSIM_POLICY_DATE', node, [s], rule)
+    return t
+  }
+
   /** A list of scalars (a lone scalar counts as a one-item list), each with its node. */
   list (node: Node | null | undefined, what: string, rule?: string): Array<{ value: string, node: Node }> {
     if (isScalar(node) && node.value !== null) return [{ value: String(node.value).trim(), node }]
