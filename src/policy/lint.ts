@@ -59,7 +59,7 @@ function lintState (st: CompiledState, set: CompiledPolicySet, out: Diagnostic[]
     if (any && shadowed && shadowedBy) warn('NSIM_LINT_SHADOWED', rule, [rule.id, shadowedBy.rule.id])
     else if (any && redundant && wins > 0) warn('NSIM_LINT_REDUNDANT', rule, [rule.id, `the next matching rule or the default also gives ${cr.decision.effect}`])
     if (rule.effect === 'allow') reopens(st, cr, classes, matches, winner, warn, set.directory)
-    emptySelectors(st, cr, set, warn)
+    emptySelectors(cr, set, warn)
     if (rule.effect !== 'allow') coverageGaps(cr, set.directory, warn)
   }
 }
@@ -108,7 +108,7 @@ function sampleOris (st: CompiledState, dir: Directory, inClass: (c: number) => 
   return out.join(', ') || 'ORIs outside the directory'
 }
 
-function emptySelectors (st: CompiledState, cr: CompiledRule, set: CompiledPolicySet,
+function emptySelectors (cr: CompiledRule, set: CompiledPolicySet,
   warn: (code: ErrorCode, rule: Rule, args: Array<string | number>) => void): void {
   const dir = set.directory
   for (const [part, sel] of [['requesters', cr.rule.requesters], ['except', cr.rule.except]] as const) {
@@ -122,7 +122,6 @@ function emptySelectors (st: CompiledState, cr: CompiledRule, set: CompiledPolic
     }
     for (const f of ['patterns', 'groups', 'types', 'lines', 'components'] as const) for (const v of sel[f]) one(f, v)
   }
-  void st
 }
 
 /** A deny/redact rule that names some ORIs of a federal component by ORI or pattern but not all of them. */
