@@ -90,6 +90,7 @@ export class Switch {
   readonly #now: () => number
   readonly #serving = new Map<string, readonly string[]>()
   readonly #idBase = Date.now().toString(36)
+  readonly #draining = new Set<string>()
   #seq = 0
 
   constructor (deps: SwitchDeps, options: SwitchOptions) {
@@ -209,7 +210,17 @@ export class Switch {
   /** Deliver what is queued for a state that may be back; returns how many were delivered. */
   async drain (state: string): Promise<number> {
     const dest = this.deps.destinations.get(state)
-    if (dest === undefined || this.deps.queue.depth(state) === 0) return 0
+    if (dest === undefined || this.deps.queue.depth(state) === 0 || this.#draining.has(state)) return 0
+    // One drain per state at a time, so queued queries are delivered in order.
+    this.#draining.add(state)
+    try {
+      return await this.#drainQueue(state, dest)
+    } finally {
+      this.#draining.delete(state)
+    }
+  }
+
+  async #drainQueue (state: string, dest: Destination): Promise<number> {
     const items = this.deps.queue.take(state)
     let delivered = 0
     for (let i = 0; i < items.length; i++) {
