@@ -90,7 +90,7 @@ export class Switch {
   readonly #now: () => number
   readonly #serving = new Map<string, readonly string[]>()
   readonly #idBase = Date.now().toString(36)
-  readonly #draining = new Set<string>()
+  readonly #draining = new Map<string, Promise<number>>()
   #seq = 0
 
   constructor (deps: SwitchDeps, options: SwitchOptions) {
@@ -210,13 +210,18 @@ export class Switch {
   /** Deliver what is queued for a state that may be back; returns how many were delivered. */
   async drain (state: string): Promise<number> {
     const dest = this.deps.destinations.get(state)
-    if (dest === undefined || this.deps.queue.depth(state) === 0 || this.#draining.has(state)) return 0
-    // One drain per state at a time, so queued queries are delivered in order.
-    this.#draining.add(state)
+    if (dest === undefined) return 0
+    // One drain per state at a time, so queued queries are delivered in order;
+    // a caller arriving during a drain waits for it, then drains what is left.
+    const running = this.#draining.get(state)
+    if (running !== undefined) await running.catch(() => 0)
+    if (this.deps.queue.depth(state) === 0) return 0
+    const p = this.#drainQueue(state, dest)
+    this.#draining.set(state, p)
     try {
-      return await this.#drainQueue(state, dest)
+      return await p
     } finally {
-      this.#draining.delete(state)
+      if (this.#draining.get(state) === p) this.#draining.delete(state)
     }
   }
 
