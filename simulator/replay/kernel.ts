@@ -53,7 +53,7 @@ export function replayDay (ctx: KernelContext, day: number, tally: Tally): numbe
   let done = 0
   for (let si = 0; si < model.streams.length; si++) {
     const s = model.streams[si]!
-    const n = dailyCount(s.perYear, day)
+    const n = dailyCount(s.perYear, day, s.phase)
     if (n === 0) continue
     let [ra, rb, rc, rd] = dayRandom(ctx.seed, day, si).state()
     const agencies = s.agencies

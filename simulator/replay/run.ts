@@ -40,10 +40,9 @@ export async function runReplay (scenarioFile: string, opts: ReplayOptions = {})
   if (workers <= 0) {
     for (const day of dayList) progress(replayDay(p, day, total))
   } else {
-    const text2 = opts.days === undefined ? text : text
     const shares = Array.from({ length: workers }, (_, w) => dayList.filter((d) => d % workers === w))
     const tallies = await Promise.all(shares.map(async (days) => await new Promise<Tally>((resolve, reject) => {
-      const w = new Worker(WORKER, { workerData: { scenarioText: text2, scenarioFile, days, overrides: {} } })
+      const w = new Worker(WORKER, { workerData: { scenarioText: text, scenarioFile, days } })
       w.on('message', (m: { type: string, queries?: number, tally?: Tally }) => {
         if (m.type === 'day') progress(m.queries!)
         else if (m.type === 'done') { resolve(m.tally!); void w.terminate() }

@@ -9,7 +9,7 @@ import { decisionsNeeded, replayDay } from './kernel.js'
 import { prepare } from './prepare.js'
 import { newTally } from './tally.js'
 
-interface Job { scenarioText: string, scenarioFile: string, days: number[], overrides: { days?: number } }
+interface Job { scenarioText: string, scenarioFile: string, days: number[] }
 
 const job = workerData as Job
 const p = await prepare(parseScenario(job.scenarioText, job.scenarioFile))

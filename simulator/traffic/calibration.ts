@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parse } from 'csv-parse/sync'
 import { toJurisdiction } from '../../src/directory/model.js'
 import { parseStatesCsv, TERRITORIES } from '../directory/states.js'
@@ -20,7 +21,8 @@ export interface Calibration {
   readonly adjacent: ReadonlyMap<string, ReadonlySet<string>>
 }
 
-export const CALIBRATION_DIR = 'simulator/calibration'
+/** The tables shipped with the package (resolved from this file, not the working directory). */
+export const CALIBRATION_DIR = fileURLToPath(new URL('../../../simulator/calibration', import.meta.url))
 
 export function loadCalibration (dir = CALIBRATION_DIR): Calibration {
   const population = new Map<string, number>()

@@ -36,7 +36,7 @@ export function * generateQueries (model: TrafficModel, dir: Directory, opts: { 
   for (let day = from; day < from + opts.days; day++) {
     for (let si = 0; si < model.streams.length; si++) {
       const s = model.streams[si]!
-      const n = dailyCount(s.perYear, day)
+      const n = dailyCount(s.perYear, day, s.phase)
       const rng = new Random(`${opts.seed}/day${day}/s${si}`)
       for (let q = 0; q < n; q++) {
         const agency = s.agencies[s.agencyTable.draw(rng)]!

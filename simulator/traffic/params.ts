@@ -9,6 +9,11 @@
  * only) is read in that unit.
  */
 
+import { AGENCY_TYPES, COMPONENTS, JURISDICTIONS } from '../../src/directory/model.js'
+
+/** Keys of the key mixes (`DQ+IMQ` is a DQ with IMQ/Y). */
+export const MIX_KEYS = ['DQ', 'DQ+IMQ', 'DNQ', 'DQG', 'KQ', 'RQ', 'RQG', 'RNQ', 'RPQ'] as const
+
 export interface TrafficParams {
   /** Queries a year, all requesters (seed: "over 290 million"). */
   readonly totalPerYear: number
@@ -18,6 +23,15 @@ export interface TrafficParams {
   readonly cbpBorderWeight: Readonly<Record<string, number>>
   /** Share of CBP traffic spread by border weight; the rest follows population. */
   readonly cbpBorderMix: number
+  /**
+   * Share of a federal office's queries that go to the state where it sits; the
+   * rest follow the component's national destination weights.
+   */
+  readonly federalHomeShare: number
+  /** Origin volume of local traffic: this share by population, the rest by (type-weighted) agencies. */
+  readonly originPopulationMix: number
+  /** Multipliers on the out-of-state volume of remote origins (islands, Alaska). */
+  readonly remoteOriginFactor: Readonly<Record<string, number>>
   /** Relative query activity of an out-of-state requester, by ORION agency type. */
   readonly agencyTypeWeight: Readonly<Record<string, number>>
   /** Multiplier on the gravity share of land neighbours (CALIBRATION.md 6, refinement 1). */
@@ -42,7 +56,8 @@ export const DEFAULT_TRAFFIC: TrafficParams = Object.freeze({
     HSI: 605_116,
     // INFERRED. Federal agencies ran 2,671,776 queries of WA data in Jan-Nov 2025
     // (about 2.9 M a year), mostly CBP (8 of 9 documented cases). With the border
-    // weights below, 12 M a year nationally gives WA about 2.6 M from CBP.
+    // weights below, 12 M a year nationally gives WA about 2.86 M from CBP and
+    // 2.93 M federal queries in all.
     CBP: 12_000_000,
     // INFERRED, no public figures: "other federal agencies modest".
     FBI: 900_000,
@@ -55,12 +70,19 @@ export const DEFAULT_TRAFFIC: TrafficParams = Object.freeze({
   // INFERRED: WA is calibrated to its reported federal volume; the other land-border
   // and major port-of-entry states follow CALIBRATION.md 6 (refinement 3).
   cbpBorderWeight: Object.freeze({
-    WA: 3.2, TX: 2.2, CA: 1.6, AZ: 1.0, NY: 0.9, MI: 0.9, NM: 0.4, VT: 0.35, ME: 0.3, ND: 0.25, MT: 0.25,
+    WA: 3.6, TX: 2.2, CA: 1.6, AZ: 1.0, NY: 0.9, MI: 0.9, NM: 0.4, VT: 0.35, ME: 0.3, ND: 0.25, MT: 0.25,
     MN: 0.25, ID: 0.12, NH: 0.08, FL: 0.5, NJ: 0.2, IL: 0.15, GA: 0.12, PR: 0.1,
   }),
   // INFERRED: state police and sheriffs patrol the highways where out-of-state
   // plates are met; courts, prosecutors and DMVs query other states rarely.
   cbpBorderMix: 0.85,
+  // INFERRED: field offices work mostly in their own state.
+  federalHomeShare: 0.6,
+  // INFERRED: a state's out-of-state queries grow with its people and its agencies.
+  originPopulationMix: 0.5,
+  // INFERRED: few vehicles cross from islands or Alaska (their gravity rows have
+  // no land neighbours, CALIBRATION.md 6).
+  remoteOriginFactor: Object.freeze({ HI: 0.25, AK: 0.5, PR: 0.25, VI: 0.25, GM: 0.25 }),
   agencyTypeWeight: Object.freeze({
     PD: 1.0, SO: 1.6, SA: 3.0, LE: 0.5, JA: 0.3, JC: 0.2, JG: 0.2, JJ: 0.2, CJ: 0.2, NJ: 0.05, FE: 0, JF: 0.1,
   }),
@@ -92,6 +114,32 @@ export function reportComponentOf (component: string, federal: boolean): ReportC
   return component !== '' || federal ? 'other federal' : 'out-of-state local/state'
 }
 
+/** Names each mapping parameter may use as keys. */
+const MAPPING_KEYS: Readonly<Record<string, readonly string[]>> = {
+  federalPerYear: COMPONENTS,
+  cbpBorderWeight: JURISDICTIONS,
+  remoteOriginFactor: JURISDICTIONS,
+  agencyTypeWeight: AGENCY_TYPES,
+  localKeyMix: MIX_KEYS,
+  federalKeyMix: MIX_KEYS,
+  cbpKeyMix: MIX_KEYS,
+}
+
+/** Throw an Error naming the parameter when a value cannot drive the model. */
+export function checkParams (p: TrafficParams, where: string): void {
+  for (const [name, keys] of Object.entries(MAPPING_KEYS)) {
+    const m = (p as unknown as Record<string, Record<string, number>>)[name]!
+    for (const k of Object.keys(m)) if (!keys.includes(k)) throw new Error(`${where}: \`${name}.${k}\` is not one of ${keys.join(', ')}`)
+  }
+  for (const name of ['localKeyMix', 'federalKeyMix', 'cbpKeyMix', 'agencyTypeWeight'] as const) {
+    if (!Object.values(p[name]).some((v) => v > 0)) throw new Error(`${where}: \`${name}\` needs at least one positive weight`)
+  }
+  if (p.hourCurve.length !== 24 || !p.hourCurve.some((v) => v > 0)) throw new Error(`${where}: \`hourCurve\` needs 24 weights, one positive at least`)
+  for (const name of ['cbpBorderMix', 'federalHomeShare', 'originPopulationMix', 'territoryShare'] as const) {
+    if (p[name] > 1) throw new Error(`${where}: \`${name}\` is a share from 0 to 1`)
+  }
+}
+
 /** Merge scenario overrides onto the defaults, checking names and values. */
 export function mergeParams (base: TrafficParams, over: Record<string, unknown>, where: string): TrafficParams {
   const out: Record<string, unknown> = { ...base }
@@ -112,5 +160,7 @@ export function mergeParams (base: TrafficParams, over: Record<string, unknown>,
       out[k] = Object.freeze({ ...(b as object), ...(v as object) })
     }
   }
-  return Object.freeze(out) as unknown as TrafficParams
+  const merged = Object.freeze(out) as unknown as TrafficParams
+  checkParams(merged, where)
+  return merged
 }

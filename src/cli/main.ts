@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string, load: () => Promise<Command> }
   'state-status': { summary: 'remove a destination or turn keys off, on a running hub', load: async () => (await import('./admin.js')).stateStatusCommand },
   reload: { summary: 'reload the policies of a running hub', load: async () => (await import('./admin.js')).reloadCommand },
   states: { summary: 'list the destinations of a running hub: transport, status, fault, queue', load: async () => (await import('./admin.js')).statesCommand },
+  replay: { summary: 'replay a scenario\'s year of traffic through the policies and report', load: async () => (await import('./replay.js')).replayCommand },
 }
 
 export function usage (): string {
