@@ -7,6 +7,10 @@ import { machine, type SuiteOptions, type SuiteResult, table, writeResult } from
 
 const SUITES: Record<string, () => Promise<{ run: (o: SuiteOptions) => Promise<SuiteResult> }>> = {
   decide: async () => await import('./suites/decide.js'),
+  replay: async () => await import('./suites/replay.js'),
+  http: async () => await import('./suites/http.js'),
+  reload: async () => await import('./suites/reload.js'),
+  'policy-change': async () => await import('./suites/policy-change.js'),
 }
 
 export async function runBench (argv: string[], out: (s: string) => void = console.log): Promise<number> {
@@ -20,9 +24,10 @@ export async function runBench (argv: string[], out: (s: string) => void = conso
   }
   out(`# nlets-sim benchmarks (${quick ? 'quick' : smoke ? 'smoke' : 'full'})\n\n${JSON.stringify(machine())}\n`)
   for (const name of names.length ? names : Object.keys(SUITES)) {
+    const t0 = performance.now()
     const r = await (await SUITES[name]!()).run({ quick, smoke, out })
     const file = writeResult(r)
-    out(`\n## ${name}\n\n${table(r.rows)}\n${(r.notes ?? []).map((n) => `\n_${n}_`).join('')}\n\n(${file})\n`)
+    out(`\n## ${name}\n\n${table(r.rows)}\n${(r.notes ?? []).map((n) => `\n_${n}_`).join('')}\n\n(${file}; the suite took ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`)
   }
   return 0
 }

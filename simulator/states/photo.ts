@@ -4,6 +4,7 @@
  * drawn deterministically from a seed string and encoded with node:zlib
  * (deflate and CRC32). Nothing is cached: a photo costs tens of microseconds.
  */
+import { LRUCache } from 'lru-cache'
 import { crc32, deflateSync } from 'node:zlib'
 import type { Image } from '../../src/message/types.js'
 import { Random } from '../directory/random.js'
@@ -89,8 +90,20 @@ export function portrait (seed: string, hairCode = 'BRO'): Uint8Array {
   return out
 }
 
+/**
+ * Recently drawn photos: the same driver asked again (a common pattern) costs a
+ * map lookup instead of a PNG encoding. Bounded, so memory cannot grow.
+ */
+const recent = new LRUCache<string, Image>({ max: 2048 })
+
 /** A licence photo for the driver identified by `seed`, base64 PNG; `hairCode` is the record's HAI. */
 export function licencePhoto (seed: string, hairCode?: string): Image {
-  const png = encodePng(PHOTO_WIDTH, PHOTO_HEIGHT, portrait(seed, hairCode))
-  return { mime: PHOTO_MIME, data: png.toString('base64') }
+  const key = `${seed}|${hairCode ?? ''}`
+  let img = recent.get(key)
+  if (img === undefined) {
+    const png = encodePng(PHOTO_WIDTH, PHOTO_HEIGHT, portrait(seed, hairCode))
+    img = Object.freeze({ mime: PHOTO_MIME, data: png.toString('base64') })
+    recent.set(key, img)
+  }
+  return img
 }

@@ -106,6 +106,14 @@ export class SimulatedState implements StateEndpoint {
     this.#faultSince = this.#now()
   }
 
+  /**
+   * True when a query is answered at once (latency off, no fault): the hub then
+   * skips arming a timeout for it, which costs more than the answer itself.
+   */
+  get instant (): boolean {
+    return this.latency === 'off' && this.#fault.mode === 'up'
+  }
+
   /** Whether the state takes messages at this moment (flapping: down first, then up, alternating). */
   get status (): 'up' | 'down' {
     const f = this.#fault

@@ -61,7 +61,9 @@ export async function serveCommand (argv: string[], io: Io): Promise<number> {
     await hub.close()
     return 1
   }
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  // The port actually bound (`--port 0` picks a free one).
+  const bound = (hub.app.server.address() as { port: number } | null)?.port ?? port
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`
   io.out(`nlets-sim hub listening on ${url} (policy version ${hub.ctx.store.current.version}; ${hub.ctx.destinations.size} states; docs at ${url}/docs)`)
   io.out(`try: curl -s -H 'Authorization: Bearer demo-TX' -H 'Content-Type: text/plain' -H 'Accept: text/plain' --data 'DQ.TX0020100.IL.TXTOLN/D1234567' ${url}/v1/messages`)
   const stop = (): void => { void hub.close() }

@@ -81,10 +81,11 @@ export async function deliverOne (ctx: DeliveryContext, state: string, dest: Des
   if (!dest.serves(ctx.key)) return { state, reply: status(ctx, state, '.01', 'status') }
   const query: StateQuery = { id: ctx.id, key: ctx.key, ori: to, state, fields: ctx.fields, image: ctx.image }
   const redact = decision.redact ?? []
-  const ac = new AbortController()
-  const timer = setTimeout(() => { ac.abort() }, ctx.timeoutMs)
+  // An endpoint that answers at once needs no timeout (no AbortController, no timer).
+  const ac = (dest.endpoint as { instant?: boolean }).instant === true ? undefined : new AbortController()
+  const timer = ac === undefined ? undefined : setTimeout(() => { ac.abort() }, ctx.timeoutMs)
   try {
-    const answer = await dest.endpoint.query(query, ac.signal)
+    const answer = await dest.endpoint.query(query, ac?.signal)
     dest.reachable = true
     return { state, reply: answerReply(redact.length ? redactAnswer(answer, redact) : answer, to, state, clock(ctx)) }
   } catch (err) {
@@ -94,10 +95,11 @@ export async function deliverOne (ctx: DeliveryContext, state: string, dest: Des
       const ok = ctx.queue.enqueue(state, { enqueuedAt: ctx.receivedAt, line: ctx.line, query: queued })
       return { state, reply: status(ctx, state, ok ? '.02' : '.04', ok ? 'queued' : 'status') }
     }
-    const why = ac.signal.aborted ? `NO RESPONSE FROM ${state} WITHIN ${ctx.timeoutMs} MS` : `${state} COULD NOT ANSWER: ${(err as Error).message}`.toUpperCase()
-    const st = ac.signal.aborted || err instanceof StateUnavailableError ? 'noanswer' : 'error'
+    const aborted = ac?.signal.aborted === true
+    const why = aborted ? `NO RESPONSE FROM ${state} WITHIN ${ctx.timeoutMs} MS` : `${state} COULD NOT ANSWER: ${(err as Error).message}`.toUpperCase()
+    const st = aborted || err instanceof StateUnavailableError ? 'noanswer' : 'error'
     return { state, reply: { key: 'SM', from: SWITCH_ORI, to, text: formatReply({ ...clock(ctx), key: 'SM', from: SWITCH_ORI, to, body: why }), state, status: st } }
   } finally {
-    clearTimeout(timer)
+    if (timer !== undefined) clearTimeout(timer)
   }
 }

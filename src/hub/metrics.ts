@@ -64,6 +64,7 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
     collect () { this.reset(); this.set({ version: sources.policyVersion() }, 1) },
   })]
   void gauges
+  const stateChildren = new Map<string, { observe: (v: number) => void }>()
   const decisionChildren = new Map<string, { inc: () => void }>()
   const messageChildren = new Map<string, { inc: () => void }>()
   return {
@@ -89,6 +90,13 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
     er: (code) => { ers.inc({ code }) },
     shadowDisagreement: (destination) => { shadow.inc({ destination }) },
     observeLatency: (s) => { latency.observe(s) },
-    observeState: (state, s) => { stateLatency.observe({ state }, s) },
+    observeState (state, s) {
+      let c = stateChildren.get(state)
+      if (c === undefined) {
+        c = stateLatency.labels({ state })
+        stateChildren.set(state, c)
+      }
+      c.observe(s)
+    },
   }
 }

@@ -1,0 +1,322 @@
+/**
+ * @module bench/http-common
+ * HTTP benchmark plumbing: targets as child processes (hub, echo, state
+ * servers) with a start deadline and a sure stop, a request list drawn from
+ * the calibrated traffic model, and autocannon runs over it.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { prepare } from '../simulator/replay/prepare.js'
+import { loadScenario } from '../simulator/scenarios/load.js'
+import { generateQueries, toLegacy } from '../simulator/traffic/generate.js'
+import { plannedCounts } from '../simulator/traffic/model.js'
+import { loadRegions } from '../src/hub/regions.js'
+
+/** The repository root (dist/bench/ is two levels below it). */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const CLI = fileURLToPath(new URL('../../bin/nlets-sim.js', import.meta.url))
+const ECHO = fileURLToPath(new URL('./servers/echo.js', import.meta.url))
+const HUB_VARIANT = fileURLToPath(new URL('./servers/hub.js', import.meta.url))
+export const BASELINE = 'simulator/scenarios/baseline-oct-2025.yaml'
+
+export interface Child {
+  readonly name: string
+  readonly url: string
+  readonly proc: ChildProcess
+  /** The last few kilobytes of the child's stdout and stderr. */
+  readonly output: () => string
+}
+
+const live = new Set<ChildProcess>()
+// However the bench ends, no server is left behind.
+process.on('exit', () => { for (const p of live) p.kill('SIGKILL') })
+
+export function liveChildren (): number {
+  return live.size
+}
+
+/** SIGKILL every child still running (test teardown, last resort). */
+export function killAll (): void {
+  for (const p of live) p.kill('SIGKILL')
+  live.clear()
+}
+
+/** A free TCP port on 127.0.0.1 (bound, read and released). */
+export async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address()
+      const port = typeof a === 'object' && a !== null ? a.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export interface StartOptions {
+  /** Line on stdout that says the child is listening. */
+  readonly ready: RegExp
+  /** Path answered with 200 once the child serves, checked after the ready line. */
+  readonly health?: string
+  readonly deadlineMs?: number
+  /** Flags for node itself (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[]
+}
+
+/** Start `node <script> <args>` in the repository root and wait until it serves. */
+export async function startChild (name: string, url: string, script: string, args: readonly string[], o: StartOptions): Promise<Child> {
+  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  live.add(proc)
+  proc.once('exit', () => { live.delete(proc) })
+  let out = ''
+  const keep = (b: Buffer): void => { out = (out + b.toString()).slice(-4000) }
+  const child: Child = { name, url, proc, output: () => out }
+  const deadline = Date.now() + (o.deadlineMs ?? 20_000)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} did not start within ${o.deadlineMs ?? 20_000} ms`)), Math.max(0, deadline - Date.now()))
+      proc.stderr!.on('data', keep)
+      proc.stdout!.on('data', (b: Buffer) => {
+        keep(b)
+        if (o.ready.test(out)) { clearTimeout(timer); resolve() }
+      })
+      proc.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`${name} exited (${code ?? signal}) before it was ready`)) })
+      proc.once('error', (err) => { clearTimeout(timer); reject(err) })
+    })
+    if (o.health !== undefined) {
+      for (;;) {
+        const ok = await fetch(`${url}${o.health}`).then((r) => r.ok, () => false)
+        if (ok) break
+        if (Date.now() > deadline) throw new Error(`${name}: ${o.health} did not answer 200 in time`)
+        await sleep(50)
+      }
+    }
+  } catch (err) {
+    await stopChild(child)
+    throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${out}`, { cause: err })
+  }
+  return child
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
+export async function stopChild (c: Child, graceMs = 3000): Promise<void> {
+  const p = c.proc
+  if (p.exitCode !== null || p.signalCode !== null) { live.delete(p); return }
+  const exited = new Promise<void>((resolve) => { p.once('exit', () => resolve()) })
+  p.kill('SIGTERM')
+  const t = setTimeout(() => { p.kill('SIGKILL') }, graceMs)
+  await exited
+  clearTimeout(t)
+  live.delete(p)
+}
+
+export async function stopAll (children: readonly Child[]): Promise<void> {
+  await Promise.all(children.map(async (c) => await stopChild(c)))
+}
+
+export interface HubStart {
+  readonly name: string
+  /** `--audit`: a file, or 'off'. */
+  readonly audit: string
+  readonly policies?: string
+  readonly filtering?: boolean
+  readonly stateUrls?: Readonly<Record<string, string>>
+  readonly nodeArgs?: readonly string[]
+}
+
+/** `nlets-sim serve` on a free port. */
+export async function startHub (h: HubStart): Promise<Child> {
+  const port = await freePort()
+  const args = ['serve', '--port', String(port), '--audit', h.audit]
+  if (h.policies !== undefined) args.push('--policies', h.policies)
+  if (h.filtering === false) args.push('--no-filtering')
+  if (h.stateUrls !== undefined) args.push('--state-urls', Object.entries(h.stateUrls).map(([s, u]) => `${s}=${u}`).join(','))
+  return await startChild(h.name, `http://127.0.0.1:${port}`, CLI, args, { ready: /hub listening on/, health: '/health', nodeArgs: h.nodeArgs ?? [] })
+}
+
+/** The bare Fastify echo (dist/bench/servers/echo.js) on a free port. */
+export async function startEcho (name = 'echo', nodeArgs: readonly string[] = []): Promise<Child> {
+  const port = await freePort()
+  return await startChild(name, `http://127.0.0.1:${port}`, ECHO, [String(port)], { ready: /echo listening on/, health: '/health', nodeArgs })
+}
+
+/** buildHub with parts switched off (dist/bench/servers/hub.js; flags as there), on a free port. */
+export async function startHubVariant (name: string, flags: readonly string[], nodeArgs: readonly string[] = []): Promise<Child> {
+  const port = await freePort()
+  return await startChild(name, `http://127.0.0.1:${port}`, HUB_VARIANT, [String(port), ...flags], { ready: /hub variant listening on/, health: '/health', nodeArgs })
+}
+
+/** `nlets-sim state-server --state XX` on a free port. */
+export async function startStateServer (state: string): Promise<Child> {
+  const port = await freePort()
+  return await startChild(`state-${state}`, `http://127.0.0.1:${port}`, CLI, ['state-server', '--state', state, '--port', String(port)], { ready: /state server \w+ listening on/, health: '/health' })
+}
+
+export interface LoadRequest {
+  readonly body: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly key: string
+}
+
+const cache = new Map<string, LoadRequest[]>()
+
+/**
+ * `count` requests from the first `days` days of the baseline scenario's
+ * traffic, every k-th query of the kernel's order (so every stream, origin,
+ * destination and key in proportion), as legacy text with the sending line's
+ * demo token. Cached per (count, days).
+ */
+export async function trafficRequests (count: number, days: number): Promise<LoadRequest[]> {
+  const id = `${count}/${days}`
+  const hit = cache.get(id)
+  if (hit !== undefined) return hit
+  const p = await prepare(await loadScenario(BASELINE))
+  const regionOf = new Map<string, string>()
+  for (const [code, members] of await loadRegions('policies/regions.yaml')) for (const m of members) regionOf.set(m, code)
+  const stride = Math.max(1, Math.floor(plannedCounts(p.model, days).total / count))
+  const out: LoadRequest[] = []
+  let i = 0
+  for (const q of generateQueries(p.model, p.set.directory, { seed: p.seed, start: p.start, days })) {
+    if (i++ % stride !== 0) continue
+    out.push({ body: toLegacy(q, (s) => regionOf.get(s)), headers: { 'content-type': 'text/plain', authorization: `Bearer demo-${q.line}` }, key: q.sentKey })
+    if (out.length === count) break
+  }
+  cache.set(id, out)
+  return out
+}
+
+export interface LoadOptions {
+  readonly url: string
+  readonly requests: readonly LoadRequest[]
+  readonly seconds: number
+  readonly connections: number
+  /** Requests per second over all connections (autocannon overallRate). */
+  readonly rate?: number
+  /** Parse and check every n-th response (status 200, replies and decisions present). */
+  readonly checkEvery?: number
+  /** Called with the running instance (to stop it early). */
+  readonly onStart?: (stop: () => void) => void
+  /** Server processes whose CPU time per request is reported (Linux /proc). */
+  readonly pids?: readonly number[]
+}
+
+export interface LoadResult {
+  readonly rps: number
+  readonly requests: number
+  readonly p50: number
+  readonly p90: number
+  readonly p99: number
+  readonly p999: number
+  readonly max: number
+  readonly errors: number
+  readonly timeouts: number
+  readonly non2xx: number
+  readonly statuses: string
+  readonly bytesPerResponse: number
+  readonly seconds: number
+  /** Responses parsed and checked, and those that failed the check (first one kept). */
+  readonly checked: number
+  readonly bad: number
+  readonly firstBad?: string
+  /** CPU time (user + system) of the server processes, and of this process (the load generator), per completed request. */
+  readonly serverCpuUs: number
+  readonly clientCpuUs: number
+}
+
+let clkTck: number | undefined
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; NaN where unreadable. */
+export function cpuSeconds (pid: number): number {
+  try {
+    clkTck ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) / clkTck
+  } catch { return NaN }
+}
+
+/** One autocannon run cycling through `requests` (one shared cursor over all connections). */
+export async function load (o: LoadOptions): Promise<LoadResult> {
+  const list = o.requests
+  let next = 0
+  let seen = 0
+  let checked = 0
+  let bad = 0
+  let firstBad: string | undefined
+  const every = o.checkEvery ?? 50
+  const opts: autocannon.Options = {
+    url: o.url,
+    connections: o.connections,
+    duration: o.seconds,
+    timeout: 10,
+    ...(o.rate !== undefined ? { overallRate: o.rate } : {}),
+    requests: [{
+      method: 'POST',
+      path: '/v1/messages',
+      setupRequest: (req) => {
+        const r = list[next++ % list.length]!
+        req.body = r.body
+        req.headers = { ...r.headers }
+        return req
+      },
+      onResponse: (status, body) => {
+        if (seen++ % every !== 0) return
+        checked++
+        let ok = status === 200
+        if (ok) {
+          try {
+            const j = JSON.parse(body) as { replies?: unknown[], decisions?: unknown[] }
+            ok = Array.isArray(j.replies) && j.replies.length > 0 && Array.isArray(j.decisions) && j.decisions.length > 0
+          } catch { ok = false }
+        }
+        if (!ok) { bad++; firstBad ??= `${status} ${body.slice(0, 300)}` }
+      },
+    }],
+  }
+  const pids = o.pids ?? []
+  const cpu0 = pids.map(cpuSeconds)
+  const self0 = process.cpuUsage()
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const inst = autocannon(opts, (err: unknown, res: autocannon.Result) => { if (err) reject(err instanceof Error ? err : new Error(String(err))); else resolve(res) })
+    o.onStart?.(() => { inst.stop() })
+  })
+  const serverCpu = pids.map(cpuSeconds).reduce((a, c, i) => a + c - cpu0[i]!, 0)
+  const self = process.cpuUsage(self0)
+  const statuses = Object.entries(result.statusCodeStats ?? {}).map(([s, v]) => `${s}:${v.count ?? 0}`).join(' ')
+  const completed = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx']
+  return {
+    rps: result.requests.mean, requests: completed,
+    p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, p999: result.latency.p99_9, max: result.latency.max,
+    errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, statuses,
+    bytesPerResponse: completed > 0 ? result.throughput.total / completed : 0, seconds: result.duration,
+    checked, bad, ...(firstBad !== undefined ? { firstBad } : {}),
+    serverCpuUs: completed > 0 && pids.length > 0 ? serverCpu * 1e6 / completed : NaN,
+    clientCpuUs: completed > 0 ? (self.user + self.system) / completed : NaN,
+  }
+}
+
+export function median (xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+export async function sleep (ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+export const round2 = (x: number): number => Math.round(x * 100) / 100
+
+/** A target of the issue's list, judged on figures measured in this run. */
+export interface TargetCheck {
+  readonly target: string
+  readonly value: string
+  readonly met: boolean
+}
+
+export function verdict (t: TargetCheck): string {
+  return `target ${t.target}: ${t.met ? 'MET' : 'MISSED'} (${t.value})`
+}

@@ -1,0 +1,67 @@
+/**
+ * @module bench/servers/echo
+ * The bare baseline of the http suite: Fastify (logger off) with the hub's POST
+ * /v1/messages schemas (text or JSON body, the hub's response schema), replying
+ * a hub-shaped body of about the hub's size without routing, policy or states.
+ * `node dist/bench/servers/echo.js PORT`; prints one line when listening.
+ */
+import Fastify from 'fastify'
+import { messageResponseSchema } from '../../src/hub/routes/schemas.js'
+import { messageJsonSchema } from '../../src/message/json.js'
+
+// Padding so that the echo's bodies average about the hub's size (bytes/resp in the http table); a licence photo is about 2,000 characters of base64.
+const RECORD = '.RAC/W.HGT/506.WGT/180.EYE/BRO.HAI/BLK.OLS/XX.OLY/2030.STA/VALID'
+const PHOTO = 'A'.repeat(2000)
+const REPLY_KEY: Record<string, string> = { DQ: 'DR', DNQ: 'DNR', DQG: 'DR', KQ: 'KR', RQ: 'RR', RNQ: 'RNR', RQG: 'RR', RPQ: 'RPR' }
+
+interface Head { key: string, ori: string, dests: string[], image: boolean }
+
+function headOf (body: unknown): Head {
+  if (typeof body === 'string') {
+    const txt = body.indexOf('.TXT')
+    const [key = '', ori = '', dest = ''] = body.slice(0, txt < 0 ? body.length : txt).split('.')
+    return { key, ori, dests: dest.split(','), image: body.includes('IMQ/Y') }
+  }
+  const j = body as { MessageKeyCodeText: string, OriginatingORIID: string, DestinationORIID: string[], Fields: unknown }
+  return { key: j.MessageKeyCodeText, ori: j.OriginatingORIID, dests: j.DestinationORIID, image: JSON.stringify(j.Fields).includes('"IMQ"') }
+}
+
+let clock = ''
+const tick = (): void => {
+  const d = new Date()
+  clock = `${d.toISOString().slice(11, 16)} ${d.toISOString().slice(5, 7)}/${d.toISOString().slice(8, 10)}/${d.getUTCFullYear()}`
+}
+tick()
+setInterval(tick, 1000).unref()
+
+const app = Fastify({ logger: false })
+let seq = 0
+app.get('/health', async () => ({ status: 'ok' }))
+app.post('/v1/messages', {
+  attachValidation: true,
+  schema: {
+    body: { oneOf: [{ type: 'string' }, messageJsonSchema] },
+    response: { 200: messageResponseSchema, 400: messageResponseSchema },
+  },
+}, async (req, reply) => {
+  const raw = typeof req.body === 'string' ? req.body : JSON.stringify(req.body)
+  const h = headOf(req.body)
+  const n = String(++seq % 100000).padStart(5, '0')
+  // A region code (letter and digit) fans out to about seven states, as at the hub.
+  const states = h.dests.flatMap((d) => /^[A-Z]\d$/.test(d) ? Array.from({ length: 7 }, (_, i) => `${d}${i}`) : [d])
+  const replies = states.map((s) => ({
+    key: REPLY_KEY[h.key] ?? 'ER', from: `${s}OLN0000`, to: h.ori,
+    text: `${REPLY_KEY[h.key] ?? 'ER'}.${s}OLN0000\n${clock} ${n}\n${clock} ${n} ${h.ori}\nTXT\n${raw}${RECORD}`,
+    state: s, status: 'hit', ...(h.image ? { image: { mime: 'image/png', data: PHOTO } } : {}),
+  }))
+  const decisions = states.map((s) => ({ destination: s, effect: 'allow', rule: null, policyVersion: 'echo' }))
+  return await reply.code(req.validationError ? 400 : 200).send({ id: `echo-${seq.toString(36)}`, replies, decisions })
+})
+
+const port = Number(process.argv[2] ?? 0)
+await app.listen({ port, host: '127.0.0.1' })
+const a = app.server.address()
+console.log(`echo listening on http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : port}`)
+const stop = (): void => { void app.close().then(() => process.exit(0)) }
+process.once('SIGTERM', stop)
+process.once('SIGINT', stop)

@@ -1,0 +1,93 @@
+/**
+ * @module test/bench/suites
+ * The replay, http, reload and policy-change suites in smoke mode: each returns rows of numbers with no failures, and leaves no child process behind.
+ */
+import t, { type Test } from 'tap'
+import type { SuiteResult } from '../../bench/lib.js'
+import { killAll, liveChildren } from '../../bench/http-common.js'
+import { run as http } from '../../bench/suites/http.js'
+import { run as policyChange } from '../../bench/suites/policy-change.js'
+import { run as reload } from '../../bench/suites/reload.js'
+import { run as replay } from '../../bench/suites/replay.js'
+
+const smoke = { quick: false, smoke: true, out: () => {} }
+
+function positive (t: Test, r: SuiteResult, row: number, cols: string[]): void {
+  for (const c of cols) {
+    const v = r.rows[row]?.[c]
+    t.ok(typeof v === 'number' && Number.isFinite(v) && v > 0, `${r.suite} row ${row} ${c} is a positive number (${String(v)})`)
+  }
+}
+
+function finite (t: Test, r: SuiteResult, row: number, cols: string[]): void {
+  for (const c of cols) {
+    const v = r.rows[row]?.[c]
+    t.ok(typeof v === 'number' && Number.isFinite(v) && v >= 0, `${r.suite} row ${row} ${c} is a number >= 0 (${String(v)})`)
+  }
+}
+
+function zero (t: Test, r: SuiteResult, row: number, cols: string[]): void {
+  for (const c of cols) t.equal(r.rows[row]?.[c], 0, `${r.suite} row ${row} ${c} is 0`)
+}
+
+// Whatever fails, no server outlives the test.
+t.teardown(killAll)
+
+t.test('replay: one day replayed, totals equal to the plan', async (t) => {
+  const r = await replay(smoke)
+  t.equal(r.suite, 'replay')
+  t.equal(r.rows.length, 1)
+  positive(t, r, 0, ['seconds', 'queries', 'queries/s', 'year seconds', 'peak RSS MB'])
+  t.equal(r.rows[0]!['totals == planned'], true, 'totals == planned')
+})
+
+t.test('http: four targets and two fixed-rate runs, every request answered 200 with decisions', async (t) => {
+  const r = await http(smoke)
+  t.equal(r.suite, 'http')
+  t.equal(r.rows.length, 6, 'a, b, c, d, and two fixed-rate rows')
+  for (let i = 0; i < r.rows.length; i++) {
+    positive(t, r, i, ['req/s', 'requests'])
+    // autocannon reports whole milliseconds: a fast target's p99 can be 0.
+    finite(t, r, i, ['p50 ms', 'p99 ms', 'p99.9 ms'])
+    zero(t, r, i, ['errors', 'timeouts', 'non-2xx'])
+  }
+  for (let i = 0; i < 4; i++) {
+    positive(t, r, i, ['server CPU µs/req', 'bytes/resp'])
+    t.match(r.rows[i]!['checked (bad)'], /^[1-9]\d* \(0\)$/, `row ${i}: sampled responses checked, none bad`)
+  }
+  const ratios = (r as SuiteResult & { ratios: Record<string, number> }).ratios
+  for (const k of ['a/c', 'a/b', 'd/a']) t.ok(Number.isFinite(ratios[k]) && ratios[k]! > 0, `ratio ${k} is a positive number (${ratios[k]})`)
+  t.equal(liveChildren(), 0, 'servers stopped')
+})
+
+t.test('reload: compile and load timings, 20 reloads answered 200 with no failed request', async (t) => {
+  const r = await reload(smoke)
+  t.equal(r.suite, 'reload')
+  t.equal(r.rows.length, 5)
+  for (let i = 0; i < r.rows.length; i++) positive(t, r, i, ['ms (median)', 'ms (min)', 'runs'])
+  const live = r.rows[4]!
+  t.equal(live['failed requests'], 0, 'no request failed while reloading')
+  t.ok(typeof live.requests === 'number' && live.requests > 0, 'requests were made during the reloads')
+  t.match(live.detail, /answers 200 x20; version changed every time: true/)
+  t.equal(liveChildren(), 0, 'hub stopped')
+})
+
+t.test('policy-change: load side by side and the replays\' decision deltas', async (t) => {
+  const r = await policyChange(smoke)
+  t.equal(r.suite, 'policy-change')
+  const item = (name: string): Record<string, string | number | boolean> | undefined => r.rows.find((x) => x.item === name)
+  for (const name of ['req/s (median of rounds)', 'p99 ms', 'queries', 'denied']) {
+    const row = item(name)
+    t.ok(row !== undefined, `a ${name} row`)
+    t.ok(typeof row?.['baseline-oct-2025'] === 'number' && typeof row['letters-19'] === 'number', `${name}: numbers on both sides`)
+  }
+  t.equal(item('errors + timeouts + non-2xx + bad bodies')?.['baseline-oct-2025'], 0)
+  t.equal(item('errors + timeouts + non-2xx + bad bodies')?.['letters-19'], 0)
+  t.ok(Number(item('denied')!['letters-19']) > Number(item('denied')!['baseline-oct-2025']), 'letters-19 denies more')
+  t.ok(r.rows.some((x) => String(x.item).startsWith('denied by ')), 'states whose decisions change are listed')
+  t.equal(liveChildren(), 0, 'hubs stopped')
+})
+
+t.test('no server process is left running', async (t) => {
+  t.equal(liveChildren(), 0)
+})
