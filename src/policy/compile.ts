@@ -156,6 +156,25 @@ export class CompiledState {
    */
   #classNamedOutside (extra: Map<string, number>, intern: (w: Uint32Array) => number): void {
     const W = this.#words
+    // Commonest large case: one rule names all the outside ORIs (a deny list),
+    // none excepts any, and no rule has patterns. Then an outside ORI's class
+    // depends only on whether its office is in-state: class it once per side
+    // and write each ORI once, a single map operation per entry.
+    const naming = this.rules.filter((cr) => cr.requesters.outside.length > 0)
+    if (W === 1 && naming.length === 1 && this.rules.every((cr) => cr.except.outside.length === 0 &&
+      cr.requesters.patterns.length === 0 && cr.except.patterns.length === 0)) {
+      const only = naming[0]!
+      const bits = 1 << only.index
+      let inSig: Uint32Array | undefined
+      let outSig: Uint32Array | undefined
+      for (const o of only.requesters.outside) {
+        const home = o.charCodeAt(0) === this.state.charCodeAt(0) && o.charCodeAt(1) === this.state.charCodeAt(1)
+        // intern() counts class sizes, so it is called per ORI (a number-keyed lookup).
+        if (home) extra.set(o, intern(inSig ??= this.#unknownSig(o, bits, undefined).slice()))
+        else extra.set(o, intern(outSig ??= this.#unknownSig(o, bits, undefined).slice()))
+      }
+      return
+    }
     if (W === 1) {
       // Common case (at most 32 rules): accumulate bits in `extra` itself, then
       // replace each ORI's bits by its class: two map operations per entry.
