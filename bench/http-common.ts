@@ -204,17 +204,21 @@ export interface LoadOptions {
   readonly pids?: readonly number[]
 }
 
-export interface LoadResult {
-  readonly rps: number
-  readonly requests: number
+/** Latency percentiles (ms) and failures, as both load clients report them. */
+export interface LatencyFigures {
   readonly p50: number
   readonly p90: number
   readonly p99: number
   readonly p999: number
   readonly max: number
   readonly errors: number
-  readonly timeouts: number
   readonly non2xx: number
+}
+
+export interface LoadResult extends LatencyFigures {
+  readonly rps: number
+  readonly requests: number
+  readonly timeouts: number
   readonly statuses: string
   readonly bytesPerResponse: number
   readonly seconds: number

@@ -7,7 +7,7 @@
  * second back-to-back at the start of the second.
  */
 import { Pool } from 'undici'
-import type { LoadRequest } from './http-common.js'
+import type { LatencyFigures, LoadRequest } from './http-common.js'
 
 export interface PacedOptions {
   readonly url: string
@@ -17,19 +17,12 @@ export interface PacedOptions {
   readonly connections: number
 }
 
-export interface PacedResult {
+export interface PacedResult extends LatencyFigures {
   readonly rate: number
   /** Completed responses per second over the run (first send to last answer). */
   readonly achieved: number
   readonly sent: number
   readonly completed: number
-  readonly p50: number
-  readonly p90: number
-  readonly p99: number
-  readonly p999: number
-  readonly max: number
-  readonly errors: number
-  readonly non2xx: number
   /** Most requests waiting at the client for a free connection at any time. */
   readonly maxQueued: number
 }

@@ -98,11 +98,18 @@ function fixedRow (label: string, r: PacedResult | LoadResult, rate: number, con
   }
 }
 
+/** Closed-loop settings per mode, shared with the policy-change suite so both load alike. */
+export function loadSettings (opts: SuiteOptions): { rounds: number, seconds: number, warmSeconds: number, connections: number } {
+  return {
+    rounds: opts.smoke ? 1 : opts.quick ? 1 : 3,
+    seconds: opts.smoke ? 1 : opts.quick ? 4 : 10,
+    warmSeconds: opts.smoke ? 0.5 : opts.quick ? 1 : 2,
+    connections: opts.smoke ? 4 : 16,
+  }
+}
+
 export async function run (opts: SuiteOptions): Promise<SuiteResult> {
-  const rounds = opts.smoke ? 1 : opts.quick ? 1 : 3
-  const seconds = opts.smoke ? 1 : opts.quick ? 4 : 10
-  const warmSeconds = opts.smoke ? 0.5 : opts.quick ? 1 : 2
-  const connections = opts.smoke ? 4 : 16
+  const { rounds, seconds, warmSeconds, connections } = loadSettings(opts)
   const fixedSeconds = opts.smoke ? 1 : opts.quick ? 4 : 20
   const rate = opts.smoke ? 300 : 5000
   const requests = await trafficRequests(opts.smoke ? 2000 : 20_000, opts.smoke ? 1 : 3)

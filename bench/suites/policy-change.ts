@@ -15,17 +15,14 @@ import type { ReplayReport } from '../../simulator/replay/report.js'
 import { REPORT_COMPONENTS } from '../../simulator/traffic/params.js'
 import type { SuiteOptions, SuiteResult } from '../lib.js'
 import { BASELINE, type Child, type LoadResult, median, round2, startHub, stopAll, trafficRequests } from '../http-common.js'
-import { interleaved, roundRatio } from './http.js'
+import { interleaved, loadSettings, roundRatio } from './http.js'
 
 export const CANDIDATE = 'simulator/scenarios/letters-19.yaml'
 
 type Row = Record<string, string | number | boolean>
 
 export async function run (opts: SuiteOptions): Promise<SuiteResult> {
-  const rounds = opts.smoke ? 1 : opts.quick ? 1 : 3
-  const seconds = opts.smoke ? 1 : opts.quick ? 4 : 10
-  const warmSeconds = opts.smoke ? 0.5 : opts.quick ? 1 : 2
-  const connections = opts.smoke ? 4 : 16
+  const { rounds, seconds, warmSeconds, connections } = loadSettings(opts)
   const days = opts.smoke ? 1 : opts.quick ? 30 : 365
   const base = await loadScenario(BASELINE)
   const cand = await loadScenario(CANDIDATE)
