@@ -109,7 +109,17 @@ export class Random {
 
   /** Element chosen from `[item, weight]` pairs with probability proportional to weight. */
   weighted<T> (pairs: ReadonlyArray<readonly [T, number]>): T {
-    return pairs[this.weightedIndex(pairs.map((p) => p[1]))]![0]
+    // weightedIndex over the pairs' weights, without building the array (a hot path of the simulated states).
+    let sum = 0
+    for (let i = 0; i < pairs.length; i++) sum += pairs[i]![1]
+    if (!(sum > 0)) throw new RangeError('weights must have a positive sum')
+    let x = this.next() * sum
+    for (let i = 0; i < pairs.length; i++) {
+      x -= pairs[i]![1]
+      if (x < 0) return pairs[i]![0]
+    }
+    for (let i = pairs.length - 1; i >= 0; i--) if (pairs[i]![1] > 0) return pairs[i]![0]
+    return pairs[pairs.length - 1]![0]
   }
 
   /** Shuffle in place (Fisher-Yates) and return the array. */

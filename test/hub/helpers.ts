@@ -12,6 +12,9 @@ import { stateCatalog } from '../../simulator/states/catalog.js'
 import { answerQuery } from '../../simulator/states/records.js'
 import type { StateQuery } from '../../simulator/states/types.js'
 
+/** Headers of the demo admin token. */
+export const ADMIN = { authorization: 'Bearer demo-admin' }
+
 export async function testHub (t: Test, opts: Partial<HubOptions> = {}): Promise<Hub> {
   const hub = await buildHub({ auditFile: false, logger: false, docs: false, now: () => Date.parse('2025-11-25T17:00:00Z'), ...opts })
   t.teardown(async () => { await hub.close() })

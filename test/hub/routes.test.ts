@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { buildHub } from '../../src/hub/app.js'
-import { send, testHub } from './helpers.js'
+import { ADMIN, send, testHub } from './helpers.js'
 
 t.test('directory routes', async (t) => {
   const hub = await testHub(t)
@@ -32,9 +32,19 @@ t.test('health, metrics, unknown routes', async (t) => {
   t.equal(m.statusCode, 200)
   t.match(m.body, /nsim_decisions_total\{key="DQ",destination="IL",effect="deny",rule="il-deny-ice"\} 1/)
   t.match(m.body, /nsim_decisions_total\{key="DQ",destination="IL",effect="allow",rule="\(default\)"\} 1/)
+  t.match(m.body, /nsim_messages_total\{key="DQ",outcome="ok"\} 2/)
   t.match(m.body, /nsim_message_duration_seconds_bucket/)
   t.match(m.body, /nsim_state_status\{state="IL",status="up"\} 1/)
   t.match(m.body, /nsim_policy_info\{version="[0-9a-f]{12}"\} 1/)
+  t.notMatch(m.body, /nsim_state_duration_seconds_count\{state="IL"\}/, 'an in-process state without latency is not timed')
+  await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D2')
+  await hub.app.inject({ method: 'PUT', url: '/v1/admin/states/IL/fault', headers: ADMIN, payload: { mode: 'slow', latencyMs: 1 } })
+  await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D3')
+  const again = (await hub.app.inject({ url: '/metrics' })).body
+  t.match(again, /nsim_decisions_total\{key="DQ",destination="IL",effect="deny",rule="il-deny-ice"\} 1/, 'a second scrape does not count twice')
+  t.match(again, /nsim_decisions_total\{key="DQ",destination="IL",effect="allow",rule="\(default\)"\} 3/)
+  t.match(again, /nsim_messages_total\{key="DQ",outcome="ok"\} 4/)
+  t.match(again, /nsim_state_duration_seconds_count\{state="IL"\} 1/, 'a slow state is timed')
   const nf = await hub.app.inject({ url: '/nope' })
   t.equal(nf.statusCode, 404)
   t.equal(nf.json().code, 'NSIM_HUB_NOT_FOUND')

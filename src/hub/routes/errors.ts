@@ -26,7 +26,7 @@ export function registerErrorHandler (app: FastifyInstance, ctx?: HubContext): v
       const r = ctx.sw.refuse(ctx.sw.nextId(), status, messageError('0', detail), '', '', 'unknown', Date.now())
       return sendResult(req, reply, r)
     }
-    if (status >= 500) req.log.error(err)
+    if (status >= 500) req.log.error({ err, reqId: req.id }, 'request failed')
     const code = err instanceof NsimError ? err.code : err.validation ? 'NSIM_HUB_BAD_REQUEST' : (err.code ?? 'NSIM_HUB_INTERNAL')
     return await reply.code(status).send({
       statusCode: status, code, error: status >= 500 ? 'Internal Server Error' : 'Bad Request',
