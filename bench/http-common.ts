@@ -138,10 +138,10 @@ export async function startHub (h: HubStart): Promise<Child> {
   return await startChild(h.name, `http://127.0.0.1:${port}`, CLI, args, { ready: /hub listening on/, health: '/health', nodeArgs: h.nodeArgs ?? [] })
 }
 
-/** The bare Fastify echo (dist/bench/servers/echo.js) on a free port. */
-export async function startEcho (name = 'echo', nodeArgs: readonly string[] = []): Promise<Child> {
+/** The bare Fastify echo (dist/bench/servers/echo.js) on a free port; `args` as there (`--busy-us N`). */
+export async function startEcho (name = 'echo', nodeArgs: readonly string[] = [], args: readonly string[] = []): Promise<Child> {
   const port = await freePort()
-  return await startChild(name, `http://127.0.0.1:${port}`, ECHO, [String(port)], { ready: /echo listening on/, health: '/health', nodeArgs })
+  return await startChild(name, `http://127.0.0.1:${port}`, ECHO, [String(port), ...args], { ready: /echo listening on/, health: '/health', nodeArgs })
 }
 
 /** buildHub with parts switched off (dist/bench/servers/hub.js; flags as there), on a free port. */

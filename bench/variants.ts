@@ -10,9 +10,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Child, median, startEcho, startHub, startHubVariant, stopAll, trafficRequests } from './http-common.js'
 import { table } from './lib.js'
+import { stages } from './stages.js'
 import { interleaved, roundsRow } from './suites/http.js'
 
 export async function variants (rounds: number, seconds: number, out: (s: string) => void): Promise<Array<Record<string, string | number | boolean>>> {
+  // What the switch costs in process (HTTP aside), measured now: the busy echo spins that long.
+  const busyUs = Math.round((await stages(2)).http)
+  out(`the hub's switch in process: ${busyUs} µs CPU per message`)
   const tmp = mkdtempSync(join(tmpdir(), 'nlets-bench-variants-'))
   const children: Child[] = []
   try {
@@ -22,6 +26,7 @@ export async function variants (rounds: number, seconds: number, out: (s: string
       ['audit off, no Prometheus metrics', async () => await startHubVariant('no metrics', ['--no-metrics'])],
       ['audit off, states answer a remembered answer', async () => await startHubVariant('memo', ['--memo-states'])],
       ['audit, metrics and record synthesis off; message route alone on a bare Fastify', async () => await startHubVariant('stripped', ['--no-metrics', '--memo-states', '--bare-app'])],
+      [`bare Fastify echo spinning ${busyUs} µs per request (the switch's in-process CPU per message)`, async () => await startEcho('echo busy', [], ['--busy-us', String(busyUs)])],
       ['bare Fastify echo (the http suite\'s c)', async () => await startEcho()],
     ]
     for (const [, start] of specs) children.push(await start())

@@ -3,7 +3,9 @@
  * The bare baseline of the http suite: Fastify (logger off) with the hub's POST
  * /v1/messages schemas (text or JSON body, the hub's response schema), replying
  * a hub-shaped body of about the hub's size without routing, policy or states.
- * `node dist/bench/servers/echo.js PORT`; prints one line when listening.
+ * `node dist/bench/servers/echo.js PORT [--busy-us N]`; prints one line when
+ * listening. `--busy-us N` spins N µs in every request (bench/variants.ts: an
+ * echo doing as much work per message as the hub's switch does in process).
  */
 import Fastify from 'fastify'
 import { messageResponseSchema } from '../../src/hub/routes/schemas.js'
@@ -34,6 +36,16 @@ const tick = (): void => {
 tick()
 setInterval(tick, 1000).unref()
 
+const busyAt = process.argv.indexOf('--busy-us')
+const busyNs = busyAt > 0 ? BigInt(Math.round(Number(process.argv[busyAt + 1]) * 1000)) : 0n
+
+/** Spin for the configured time (wall clock; the server is the only thing running on its thread). */
+function busy (): void {
+  if (busyNs === 0n) return
+  const end = process.hrtime.bigint() + busyNs
+  while (process.hrtime.bigint() < end) { /* spin */ }
+}
+
 const app = Fastify({ logger: false })
 let seq = 0
 app.get('/health', async () => ({ status: 'ok' }))
@@ -44,6 +56,7 @@ app.post('/v1/messages', {
     response: { 200: messageResponseSchema, 400: messageResponseSchema },
   },
 }, async (req, reply) => {
+  busy()
   const raw = typeof req.body === 'string' ? req.body : JSON.stringify(req.body)
   const h = headOf(req.body)
   const n = String(++seq % 100000).padStart(5, '0')

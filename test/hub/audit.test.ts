@@ -78,6 +78,25 @@ t.test('fileAudit writes one line per record and flushes on close', async (t) =>
   t.equal(lines[1].time, new Date(1_764_000_000_001).toISOString())
 })
 
+t.test('fileAudit: a record written is on disk after flush, before close', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'nlets-audit-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const file = join(dir, 'audit.ndjson')
+  const audit = fileAudit(file)
+  t.teardown(async () => { await audit.close() })
+  const r: AuditRecord = {
+    kind: 'delivery', id: 'q-1', key: 'DQ', ori: 'TX0020100', line: 'TX', destination: 'IL', effect: 'allow', rule: null,
+    policyVersion: 'v', replyKey: 'DR', status: 'hit', latencyMs: 12,
+  }
+  audit.write(r)
+  await audit.flush()
+  t.same(readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).id), ['q-1'])
+  audit.write({ ...r, id: 'q-2' })
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  await audit.flush()
+  t.same(readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).id), ['q-1', 'q-2'], 'a later turn of the event loop writes it too')
+})
+
 t.test('fileAudit refuses a path it cannot write, naming the setting', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nlets-audit-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
