@@ -41,10 +41,15 @@ t.test('replay: one day replayed, totals equal to the plan', async (t) => {
   t.equal(r.rows[0]!['totals == planned'], true, 'totals == planned')
 })
 
-t.test('http: four targets and two fixed-rate runs, every request answered 200 with decisions', async (t) => {
+t.test('http: four targets and the fixed-rate runs, every request answered 200 with decisions', async (t) => {
   const r = await http(smoke)
   t.equal(r.suite, 'http')
-  t.equal(r.rows.length, 6, 'a, b, c, d, and two fixed-rate rows')
+  t.equal(r.rows.length, 9, 'a, b, c, d; autocannon at a fixed rate; paced on a and on c, each from due time and from send')
+  t.same(r.rows.slice(4).map((x) => x.target), [
+    '(a) hub at 300 req/s, autocannon overallRate', '(a) hub at 300 req/s, paced open loop', '(a) hub at 300 req/s, paced, latency from send',
+    '(c) echo at 300 req/s, paced open loop', '(c) echo at 300 req/s, paced, latency from send',
+  ])
+  for (const i of [5, 7]) t.match(r.rows[i]!['checked (bad)'], /^max queued \d+; client late p99 [\d.]+ ms, max [\d.]+ ms$/, `row ${i}: the paced client's own lateness`)
   for (let i = 0; i < r.rows.length; i++) {
     positive(t, r, i, ['req/s', 'requests'])
     // autocannon reports whole milliseconds: a fast target's p99 can be 0.
@@ -56,7 +61,7 @@ t.test('http: four targets and two fixed-rate runs, every request answered 200 w
     t.match(r.rows[i]!['checked (bad)'], /^[1-9]\d* \(0\)$/, `row ${i}: sampled responses checked, none bad`)
   }
   const ratios = (r as SuiteResult & { ratios: Record<string, number> }).ratios
-  for (const k of ['a/c', 'a/b', 'd/a']) t.ok(Number.isFinite(ratios[k]) && ratios[k]! > 0, `ratio ${k} is a positive number (${ratios[k]})`)
+  for (const k of ['a/c', 'a/b', 'd/a', 'off/on CPU in process']) t.ok(Number.isFinite(ratios[k]) && ratios[k]! > 0, `ratio ${k} is a positive number (${ratios[k]})`)
   t.equal(liveChildren(), 0, 'servers stopped')
 })
 
