@@ -118,7 +118,7 @@ export function loadSettings (opts: SuiteOptions): { rounds: number, seconds: nu
 
 export async function run (opts: SuiteOptions): Promise<SuiteResult> {
   const { rounds, seconds, warmSeconds, connections } = loadSettings(opts)
-  const fixedSeconds = opts.smoke ? 1 : opts.quick ? 4 : 20
+  const fixedSeconds = opts.smoke ? 1 : opts.quick ? 3 : 20
   const rate = opts.smoke ? 300 : 5000
   const requests = await trafficRequests(opts.smoke ? 2000 : 20_000, opts.smoke ? 1 : 3)
   const tmp = mkdtempSync(join(tmpdir(), 'nlets-bench-http-'))
@@ -158,7 +158,7 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
     opts.out(`  a/b in ${blocks} a-b-b-a blocks of ${blockSeconds} s runs: ${ab4.ratios.map((x) => x.toFixed(3)).join(', ')} (median ${abBlocks.toFixed(3)}); a1/a2 control: ${ab4.control.map((x) => x.toFixed(3)).join(', ')}`)
 
     // The same question without HTTP: the switch in process, filtering on and off, interleaved passes.
-    const fc = await filterCost(opts.smoke ? 1 : opts.quick ? 3 : 8, opts.smoke ? 2000 : 20_000)
+    const fc = await filterCost(opts.smoke ? 1 : opts.quick ? 2 : 8, opts.smoke ? 2000 : opts.quick ? 10_000 : 20_000)
     const fcRatio = median(fc.ratios)
     opts.out(`  filtering on vs off in process: ${fc.onUs.toFixed(1)} vs ${fc.offUs.toFixed(1)} µs CPU per message; off/on per on-off-off-on block ${fc.ratios.map((x) => x.toFixed(3)).join(', ')}`)
 
@@ -167,10 +167,11 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
     const fixedAc = await load({ url: a.url, requests, seconds: fixedSeconds, connections: acConns, rate, pids: [a.proc.pid!] })
     opts.out(`  (a) at ${rate}/s (autocannon overallRate, ${acConns} connections): ${Math.round(fixedAc.rps)} req/s, p99 ${fixedAc.p99} ms`)
     const pacedConns = opts.smoke ? 4 : 64
-    const fixedPaced = await paced({ url: a.url, requests, rate, seconds: fixedSeconds, connections: pacedConns, warmSeconds })
+    const pacedWarm = opts.quick ? 0.5 : warmSeconds
+    const fixedPaced = await paced({ url: a.url, requests, rate, seconds: fixedSeconds, connections: pacedConns, warmSeconds: pacedWarm })
     opts.out(`  (a) at ${rate}/s (paced open loop, ${pacedConns} connections): ${Math.round(fixedPaced.achieved)} req/s, p99 ${fixedPaced.p99.toFixed(2)} ms`)
     // The same paced load on the bare echo: the floor this machine and client put under any p99.
-    const echoPaced = await paced({ url: c.url, requests, rate, seconds: fixedSeconds, connections: pacedConns, warmSeconds })
+    const echoPaced = await paced({ url: c.url, requests, rate, seconds: fixedSeconds, connections: pacedConns, warmSeconds: pacedWarm })
     opts.out(`  (c) at ${rate}/s (paced open loop, ${pacedConns} connections): ${Math.round(echoPaced.achieved)} req/s, p99 ${echoPaced.p99.toFixed(2)} ms`)
     rows.push(fixedRow(`(a) hub at ${rate} req/s, autocannon overallRate`, fixedAc, rate, acConns))
     rows.push(fixedRow(`(a) hub at ${rate} req/s, paced open loop`, fixedPaced, rate, pacedConns))
@@ -181,7 +182,7 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
     const sweep = opts.smoke || opts.quick ? [] : [1000, 2500, 4000]
     const swept: PacedResult[] = []
     for (const r of sweep) {
-      const p = await paced({ url: a.url, requests, rate: r, seconds: 5, connections: pacedConns, warmSeconds })
+      const p = await paced({ url: a.url, requests, rate: r, seconds: 5, connections: pacedConns, warmSeconds: pacedWarm })
       swept.push(p)
       rows.push(fixedRow(`(a) hub at ${r} req/s, paced open loop`, p, r, pacedConns))
       opts.out(`  (a) at ${r}/s (paced open loop): ${Math.round(p.achieved)} req/s, p99 ${p.p99.toFixed(2)} ms`)
