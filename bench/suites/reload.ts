@@ -8,9 +8,11 @@
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { compilePolicySet } from '../../src/policy/compile.js'
 import { loadPolicySet, makeSource } from '../../src/policy/load.js'
+import { loadPolicySetOffThread } from '../../src/policy/load-thread.js'
 import type { Rule, StatePolicy } from '../../src/policy/types.js'
 import type { SuiteOptions, SuiteResult } from '../lib.js'
 import {
@@ -61,6 +63,17 @@ const row = (measure: string, entries: number, t: Timing, more: Partial<Row> = {
   measure, entries, 'ms (median)': t.ms, 'ms (min)': t.min, runs: t.runs, requests: '', 'failed requests': '', 'p99 ms': '', 'max ms': '', detail: '', ...more,
 })
 
+/** Run `f`, timing it and the longest stall of this thread's event loop meanwhile (5 ms resolution). */
+async function stallOf<T> (f: () => Promise<T>): Promise<{ value: T, ms: number, stallMs: number }> {
+  const h = monitorEventLoopDelay({ resolution: 5 })
+  h.enable()
+  const t0 = performance.now()
+  const value = await f()
+  const ms = performance.now() - t0
+  h.disable()
+  return { value, ms, stallMs: h.max / 1e6 }
+}
+
 export async function run (opts: SuiteOptions): Promise<SuiteResult> {
   const big = opts.smoke ? 10_000 : 1_000_000
   const diskSize = opts.smoke ? 10_000 : opts.quick ? 100_000 : 1_000_000
@@ -93,19 +106,32 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
       cpSync('policies', dir, { recursive: true })
       const text = withRule(ilText, denyRuleYaml(diskOris, style))
       writeFileSync(join(dir, 'states', 'IL.yaml'), text)
-      let errors = 0
-      const t0 = performance.now()
-      const loaded = await loadPolicySet(dir)
-      const ms = performance.now() - t0
-      errors = loaded.diagnostics.filter((d) => d.severity === 'error').length
+      const { value: loaded, ms, stallMs } = await stallOf(async () => await loadPolicySet(dir))
+      const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length
       if (errors > 0) throw new Error(`the ${style} policy folder has ${errors} errors`)
       const t = { ms: round2(ms), min: round2(ms), runs: 1 }
       rows.push(row(`load from disk: parse + compile, ${style} list`, diskSize, t, {
+        'max ms': round2(stallMs),
         detail: `IL.yaml ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB${diskSize < big ? `; x${big / diskSize} for ${big.toLocaleString('en-US')} entries: about ${Math.round(ms * big / diskSize).toLocaleString('en-US')} ms (scaled, not measured)` : ''}`,
       }))
       opts.out(`reload: load a folder with a ${diskSize.toLocaleString('en-US')}-entry ${style} list from disk: ${Math.round(ms)} ms`)
+      if (style === 'flow') {
+        // What a reload does now: read and parse in a worker thread, compile on this one.
+        const off = await stallOf(async () => await loadPolicySetOffThread(dir))
+        if (off.value.readIn !== 'worker' || off.value.set.version !== loaded.set.version) throw new Error('the off-thread load differs from the in-thread one')
+        rows.push(row(`load from disk off the event loop (a reload): worker reads and parses, ${style} list`, diskSize, { ms: round2(off.ms), min: round2(off.ms), runs: 1 }, {
+          'max ms': round2(off.stallMs),
+          detail: `the event loop's longest stall ${Math.round(off.stallMs)} ms (on this thread: ${Math.round(stallMs)} ms); same version as the in-thread load`,
+        }))
+        opts.out(`reload: the same folder read in a worker: ${Math.round(off.ms)} ms, longest event-loop stall ${Math.round(off.stallMs)} ms (in-thread ${Math.round(stallMs)} ms)`)
+      }
       rmSync(dir, { recursive: true, force: true })
     }
+    // The shipped folder, as a reload of the live hub loads it: on this thread, then read in a worker.
+    const shippedHere = await stallOf(async () => await loadPolicySet('policies'))
+    const shippedOff = await stallOf(async () => await loadPolicySetOffThread('policies'))
+    rows.push(row('load from disk: the shipped folder, on this thread', 0, { ms: round2(shippedHere.ms), min: round2(shippedHere.ms), runs: 1 }, { 'max ms': round2(shippedHere.stallMs) }))
+    rows.push(row('load from disk: the shipped folder, read in a worker (a reload)', 0, { ms: round2(shippedOff.ms), min: round2(shippedOff.ms), runs: 1 }, { 'max ms': round2(shippedOff.stallMs) }))
 
     // (ii) 20 reloads of a live hub under load, IL.yaml alternating between two valid versions.
     const dir = join(tmp, 'policies-live')
@@ -156,7 +182,8 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
     ]
     notes.push(
       `compile rows: compilePolicySet on the shipped policy set (directory, groups, 54 states) with IL's deny list of synthetic ORIs (ZZ + 7 base-36 digits, not in the directory) first in its rules, StatePolicy objects built in memory; ${runs} run(s), median and min`,
-      'load-from-disk rows: loadPolicySet on a copy of policies/ whose IL.yaml carries the list (read, YAML parse, validation, compile): what POST /v1/admin/policies/reload does on the hub\'s event loop',
+      'load-from-disk rows: loadPolicySet on a copy of policies/ whose IL.yaml carries the list (read, YAML parse, validation, compile), all on this thread; "max ms" is the longest stall of this thread\'s event loop meanwhile (monitorEventLoopDelay, 5 ms resolution)',
+      '"off the event loop" rows: loadPolicySetOffThread, what POST /v1/admin/policies/reload does: a worker thread reads and parses, this thread compiles; "max ms" is again the event loop\'s longest stall',
       `reload x20: the hub serves a copy of policies/; IL.yaml alternates between a version with an added two-ORI deny rule and the shipped text, then POST reload (serially, ${pause} ms apart) while autocannon keeps ${connections} connections busy; failed = errors (timeouts included) + non-2xx + checked bodies without replies/decisions`,
       ...targets.map(verdict),
     )

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
+import type { Directory } from '../directory/directory.js'
 import { loadDirectory } from '../directory/load.js'
 import { JURISDICTIONS, toJurisdiction } from '../directory/model.js'
 import { type Diagnostic, diag, sortDiagnostics } from '../diagnostics.js'
@@ -27,7 +28,33 @@ export interface PolicyLoad {
   readonly failed: string[]
 }
 
+/**
+ * A policy folder read and parsed, not yet compiled: everything is plain data
+ * but the Directory, which `readPolicyDir`'s worker-thread caller rebuilds
+ * from `directory.agencies` (see load-thread.ts).
+ */
+export interface ParsedPolicyDir {
+  readonly directory: Directory
+  readonly groups: readonly NamedGroup[]
+  readonly groupsHash: string
+  readonly policies: ReadonlyMap<string, StatePolicy | undefined>
+  readonly diagnostics: Diagnostic[]
+  /** Jurisdictions that fail closed because their policy did not load. */
+  readonly failed: string[]
+}
+
 export async function loadPolicySet (dir: string, opts: LoadOptions = {}): Promise<PolicyLoad> {
+  return compileParsed(await readPolicyDir(dir, opts), opts)
+}
+
+/** Compile what `readPolicyDir` read. */
+export function compileParsed (p: ParsedPolicyDir, opts: CompileOptions = {}): PolicyLoad {
+  const source = makeSource(p.directory, p.groups, p.policies, p.groupsHash)
+  return { set: compilePolicySet(source, opts), diagnostics: p.diagnostics, failed: p.failed }
+}
+
+/** Read and parse a policy folder (directory, groups, states), collecting every finding; nothing is compiled. */
+export async function readPolicyDir (dir: string, opts: Pick<LoadOptions, 'directoryPath'> = {}): Promise<ParsedPolicyDir> {
   const diagnostics: Diagnostic[] = []
   const { directory, diagnostics: dirDiags } = await loadDirectory(opts.directoryPath ?? join(dir, 'directory.csv'))
   diagnostics.push(...dirDiags)
@@ -89,12 +116,11 @@ export async function loadPolicySet (dir: string, opts: LoadOptions = {}): Promi
       policies.set(j, undefined)
     }
   }
-  const source = makeSource(directory, groups, policies, groupsHash)
   const failed = [...policies].filter(([, p]) => p === undefined).map(([s]) => s).sort()
   for (const s of failed) {
     diagnostics.push(diag('error', 'NSIM_EVAL_FAIL_CLOSED', { file: join(statesDir, `${s}.yaml`), line: 0, column: 0 }, [s], { state: s }))
   }
-  return { set: compilePolicySet(source, opts), diagnostics: sortDiagnostics(diagnostics), failed }
+  return { directory, groups, groupsHash, policies, diagnostics: sortDiagnostics(diagnostics), failed }
 }
 
 /** Assemble a PolicySource and its version (content hash of everything in it). */

@@ -2,12 +2,14 @@
  * @module policy/store
  * The live policy set with atomic reload: a reload that reports any error is
  * refused and the last good set stays in force; readers always see one whole
- * set (a single reference swap), never a mix.
+ * set (a single reference swap), never a mix. A reload reads and parses the
+ * folder in a worker thread (load-thread.ts) and compiles on this one.
  */
 import { type Diagnostic, formatDiagnostic, hasErrors } from '../diagnostics.js'
 import { NsimError } from '../errors.js'
 import type { CompiledPolicySet } from './compile.js'
 import { type LoadOptions, loadPolicySet } from './load.js'
+import { loadPolicySetOffThread } from './load-thread.js'
 
 export interface ReloadResult {
   readonly ok: boolean
@@ -17,14 +19,19 @@ export interface ReloadResult {
   readonly diagnostics: readonly Diagnostic[]
 }
 
+export interface StoreOptions extends LoadOptions {
+  /** Read and parse a reload in a worker thread (default true); false reads on the caller's thread. */
+  readonly offThread?: boolean
+}
+
 export class PolicyStore {
   readonly dir: string
-  readonly #opts: LoadOptions
+  readonly #opts: StoreOptions
   #current: CompiledPolicySet
   #reloads = 0
   #failedReloads = 0
 
-  private constructor (dir: string, opts: LoadOptions, set: CompiledPolicySet) {
+  private constructor (dir: string, opts: StoreOptions, set: CompiledPolicySet) {
     this.dir = dir
     this.#opts = opts
     this.#current = set
@@ -34,7 +41,7 @@ export class PolicyStore {
    * Load the set. `strict` (what a server wants) refuses to start on any error;
    * otherwise broken states fail closed and the rest loads.
    */
-  static async open (dir: string, opts: LoadOptions & { strict?: boolean } = {}): Promise<{ store: PolicyStore, diagnostics: Diagnostic[] }> {
+  static async open (dir: string, opts: StoreOptions & { strict?: boolean } = {}): Promise<{ store: PolicyStore, diagnostics: Diagnostic[] }> {
     const loaded = await loadPolicySet(dir, opts)
     if (opts.strict === true && hasErrors(loaded.diagnostics)) {
       const first = loaded.diagnostics.filter((d) => d.severity === 'error').slice(0, 5).map(formatDiagnostic)
@@ -49,7 +56,8 @@ export class PolicyStore {
   /** Load the directory again; swap only if it loaded without any error. */
   async reload (): Promise<ReloadResult> {
     const previousVersion = this.#current.version
-    const loaded = await loadPolicySet(this.dir, this.#opts)
+    // Read and parse in a worker thread: only the compile stalls the caller's event loop.
+    const loaded = this.#opts.offThread === false ? await loadPolicySet(this.dir, this.#opts) : await loadPolicySetOffThread(this.dir, this.#opts)
     this.#reloads++
     if (hasErrors(loaded.diagnostics)) {
       this.#failedReloads++
