@@ -4,12 +4,13 @@
  * directory CSV, every YAML file: most of a load, and all of it that grows with
  * list sizes in YAML) done in a worker thread, so that a reload does not stall
  * the event loop that serves requests. Only the compile runs on the caller's
- * thread. If the worker cannot run, the load happens on this thread instead.
+ * thread, one state per turn of its event loop. If the worker cannot run, the
+ * load happens on this thread instead.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { Directory } from '../directory/directory.js'
 import type { Agency } from '../directory/model.js'
-import { compileParsed, type LoadOptions, loadPolicySet, type ParsedPolicyDir, type PolicyLoad, readPolicyDir } from './load.js'
+import { compileParsedYielding, type LoadOptions, loadPolicySet, type ParsedPolicyDir, type PolicyLoad, readPolicyDir } from './load.js'
 
 const KIND = 'nlets-sim/policy-read'
 
@@ -29,7 +30,7 @@ export async function loadPolicySetOffThread (dir: string, opts: LoadOptions = {
     return { ...await loadPolicySet(dir, opts), readIn: 'caller' }
   }
   const { agencies, ...rest } = wire
-  return { ...compileParsed({ ...rest, directory: new Directory(agencies) }, opts), readIn: 'worker' }
+  return { ...await compileParsedYielding({ ...rest, directory: new Directory(agencies) }, opts), readIn: 'worker' }
 }
 
 async function readInWorker (job: Job): Promise<Wire> {

@@ -11,7 +11,7 @@ import type { Directory } from '../directory/directory.js'
 import { loadDirectory } from '../directory/load.js'
 import { JURISDICTIONS, toJurisdiction } from '../directory/model.js'
 import { type Diagnostic, diag, sortDiagnostics } from '../diagnostics.js'
-import { type CompiledPolicySet, compilePolicySet, type CompileOptions } from './compile.js'
+import { type CompiledPolicySet, compilePolicySet, compilePolicySetYielding, type CompileOptions } from './compile.js'
 import { parseGroups, parseStatePolicy } from './parse.js'
 import type { PolicySource } from './reference.js'
 import type { NamedGroup, StatePolicy } from './types.js'
@@ -51,6 +51,12 @@ export async function loadPolicySet (dir: string, opts: LoadOptions = {}): Promi
 export function compileParsed (p: ParsedPolicyDir, opts: CompileOptions = {}): PolicyLoad {
   const source = makeSource(p.directory, p.groups, p.policies, p.groupsHash)
   return { set: compilePolicySet(source, opts), diagnostics: p.diagnostics, failed: p.failed }
+}
+
+/** `compileParsed` giving the event loop a turn after each state (see compilePolicySetYielding). */
+export async function compileParsedYielding (p: ParsedPolicyDir, opts: CompileOptions = {}): Promise<PolicyLoad> {
+  const source = makeSource(p.directory, p.groups, p.policies, p.groupsHash)
+  return { set: await compilePolicySetYielding(source, opts), diagnostics: p.diagnostics, failed: p.failed }
 }
 
 /** Read and parse a policy folder (directory, groups, states), collecting every finding; nothing is compiled. */

@@ -3,12 +3,13 @@
  * Reading and parsing a policy folder in a worker thread gives the very load
  * the caller's thread gives: the same version, findings, failed states and
  * decisions, for the shipped folder and for a broken copy; a custom directory
- * path is honoured.
+ * path is honoured; the yielding compile gives the event loop a turn per state.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import t, { type Test } from 'tap'
+import { compilePolicySet, compilePolicySetYielding } from '../../src/policy/compile.js'
 import { decide } from '../../src/policy/evaluate.js'
 import { loadPolicySet, type PolicyLoad } from '../../src/policy/load.js'
 import { loadPolicySetOffThread } from '../../src/policy/load-thread.js'
@@ -83,4 +84,19 @@ t.test('a directory CSV given apart from the folder', async (t) => {
   t.equal(there.set.version, here.set.version)
   const missing = await loadPolicySetOffThread(dir)
   t.ok(missing.diagnostics.some((d) => d.code === 'NSIM_DIR_READ'), 'without it, the missing CSV is reported')
+})
+
+t.test('the yielding compile: the same set, and the event loop turns between states', async (t) => {
+  const here = await loadPolicySet('policies')
+  let turns = 0
+  let running = true
+  const tick = (): void => { turns++; if (running) setImmediate(tick) }
+  setImmediate(tick)
+  const set = await compilePolicySetYielding(here.set.source)
+  running = false
+  t.ok(turns >= here.set.states.size - 1, `${turns} turns of the event loop for ${here.set.states.size} states`)
+  t.equal(set.version, here.set.version)
+  t.ok(set.compileMs > 0)
+  const again = compilePolicySet(here.set.source)
+  sameDecisions(t, { ...here, set: again }, { ...here, set })
 })
