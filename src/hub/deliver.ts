@@ -89,7 +89,6 @@ export async function deliverOne (ctx: DeliveryContext, state: string, dest: Des
   const started = ac === undefined ? 0 : ctx.now()
   try {
     const answer = await dest.endpoint.query(query, ac?.signal)
-    if (ac !== undefined) ctx.observeState?.(state, (ctx.now() - started) / 1000)
     dest.reachable = true
     return { state, reply: answerReply(redact.length ? redactAnswer(answer, redact) : answer, to, state, clock(ctx)) }
   } catch (err) {
@@ -105,5 +104,7 @@ export async function deliverOne (ctx: DeliveryContext, state: string, dest: Des
     return { state, reply: { key: 'SM', from: SWITCH_ORI, to, text: formatReply({ ...clock(ctx), key: 'SM', from: SWITCH_ORI, to, body: why }), state, status: st } }
   } finally {
     if (timer !== undefined) clearTimeout(timer)
+    // Answers, errors and timeouts alike: how long the state kept the query.
+    if (ac !== undefined) ctx.observeState?.(state, (ctx.now() - started) / 1000)
   }
 }
