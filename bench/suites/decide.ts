@@ -37,7 +37,7 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
   const { directory } = parseDirectory(readFileSync('policies/directory.csv', 'utf8'))
   const rnd = new Random('bench-decide')
   const sizes = opts.smoke ? [10, 1000] : [10, 1000, 100_000, 1_000_000]
-  const ms = opts.smoke ? 50 : opts.quick ? 400 : 1500
+  const ms = opts.smoke ? 50 : opts.quick ? 250 : 1500
   const dirOris = directory.agencies.map((a) => a.ori)
   const federal = directory.agencies.filter((a) => a.component !== '').map((a) => a.ori)
   const cbp = directory.agencies.filter((a) => a.component === 'CBP').map((a) => a.ori)

@@ -110,7 +110,7 @@ function fromSendRow (label: string, r: PacedResult): Record<string, string | nu
 export function loadSettings (opts: SuiteOptions): { rounds: number, seconds: number, warmSeconds: number, connections: number } {
   return {
     rounds: opts.smoke ? 1 : opts.quick ? 1 : 3,
-    seconds: opts.smoke ? 1 : opts.quick ? 4 : 10,
+    seconds: opts.smoke ? 1 : opts.quick ? 3 : 10,
     warmSeconds: opts.smoke ? 0.5 : opts.quick ? 1 : 2,
     connections: opts.smoke ? 4 : 16,
   }
@@ -151,7 +151,7 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
     // Filtering on vs off differs by one policy decision per destination (about 0.1 µs in the decide
     // suite) in about 150 µs of server CPU: finer than the rounds resolve, so a b b a blocks as well.
     const blocks = opts.smoke ? 1 : opts.quick ? 2 : 6
-    const blockSeconds = opts.smoke ? 0.5 : opts.quick ? 1 : 2.5
+    const blockSeconds = opts.smoke ? 0.5 : opts.quick ? 0.75 : 2.5
     const ab4 = await abba({ url: a.url, pids: [a.proc.pid!] }, { url: b.url, pids: [b.proc.pid!] }, requests, blocks, blockSeconds, connections)
     const abBlocks = median(ab4.ratios)
     const abCpu = median(ab4.cpuRatios)

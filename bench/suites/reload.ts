@@ -78,7 +78,7 @@ async function stallOf<T> (f: () => Promise<T>): Promise<{ value: T, ms: number,
 
 export async function run (opts: SuiteOptions): Promise<SuiteResult> {
   const big = opts.smoke ? 10_000 : 1_000_000
-  const diskSize = opts.smoke ? 10_000 : opts.quick ? 100_000 : 1_000_000
+  const diskSize = opts.smoke ? 10_000 : opts.quick ? 50_000 : 1_000_000
   const rows: Row[] = []
   const notes: string[] = []
 
