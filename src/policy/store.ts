@@ -29,6 +29,7 @@ export class PolicyStore {
   readonly #opts: StoreOptions
   #current: CompiledPolicySet
   #reloads = 0
+  #queue: Promise<unknown> = Promise.resolve()
   #failedReloads = 0
 
   private constructor (dir: string, opts: StoreOptions, set: CompiledPolicySet) {
@@ -53,8 +54,18 @@ export class PolicyStore {
   get current (): CompiledPolicySet { return this.#current }
   get stats (): { reloads: number, failedReloads: number } { return { reloads: this.#reloads, failedReloads: this.#failedReloads } }
 
-  /** Load the directory again; swap only if it loaded without any error. */
+  /**
+   * Load the directory again; swap only if it loaded without any error.
+   * Reloads run one at a time, in the order they were asked for: a slower
+   * earlier load can never swap in over a later one.
+   */
   async reload (): Promise<ReloadResult> {
+    const run = this.#queue.then(async () => await this.#reloadNow())
+    this.#queue = run.catch(() => undefined)
+    return await run
+  }
+
+  async #reloadNow (): Promise<ReloadResult> {
     const previousVersion = this.#current.version
     // Read and parse in a worker thread: only the compile stalls the caller's event loop.
     const loaded = this.#opts.offThread === false ? await loadPolicySet(this.dir, this.#opts) : await loadPolicySetOffThread(this.dir, this.#opts)

@@ -223,3 +223,24 @@ t.test('PolicyStore reload keeps the last good set', async (t) => {
   t.ok(gone.diagnostics.some((d) => d.code === 'NSIM_POLICY_MISSING_STATE' && d.state === 'VT'))
   t.match(decide(req('TX0020100', 'VT'), store.current), { effect: 'allow', rule: null }, 'VT still allows')
 })
+
+t.test('PolicyStore reloads run one at a time, in order; the last asked for is in force', async (t) => {
+  const dir = copyPolicies(t, 'nsim-store-order-')
+  const { store } = await PolicyStore.open(dir, { strict: true })
+  const v0 = store.current.version
+  const ilFile = join(dir, 'states', 'IL.yaml')
+  const original = readFileSync(ilFile, 'utf8')
+  const withRule = (ori: string): string => original + ['', `  - id: il-order-${ori.toLowerCase()}`, '    effect: deny', '    description: reload order test',
+    '    requesters:', `      oris: [${ori}]`, ''].join('\n')
+  writeFileSync(ilFile, withRule('DCFBIWA00'))
+  const first = store.reload()
+  writeFileSync(ilFile, withRule('VADEADX00'))
+  const second = store.reload()
+  const [r1, r2] = await Promise.all([first, second])
+  t.equal(r1.ok && r2.ok, true)
+  t.equal(r1.previousVersion, v0)
+  t.equal(r2.previousVersion, r1.version, 'the second reload started after the first had swapped')
+  const onDisk = await loadPolicySet(dir)
+  t.equal(store.current.version, onDisk.set.version, 'what is on disk now is in force')
+  t.match(decide(req('VADEADX00', 'IL'), store.current), { effect: 'deny', rule: 'il-order-vadeadx00' })
+})
