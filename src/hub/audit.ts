@@ -77,8 +77,8 @@ export function auditLine (r: AuditRecord, time: string): string {
 /** Pending audit text handed to the file stream at once, at the latest. */
 const BATCH_CHARS = 64 * 1024
 
-/** Audit to `file` (created with its folder), buffered and written off the request path. */
-export function fileAudit (file: string, opts: { sync?: boolean, now?: () => number } = {}): Audit {
+/** Audit to `file` (created with its folder), buffered and written off the request path, on disk within `flushEveryMs` (1 s). */
+export function fileAudit (file: string, opts: { sync?: boolean, now?: () => number, flushEveryMs?: number } = {}): Audit {
   // Fail at start, naming the setting, rather than on the first write.
   try {
     mkdirSync(dirname(file), { recursive: true })
@@ -86,7 +86,10 @@ export function fileAudit (file: string, opts: { sync?: boolean, now?: () => num
   } catch (err) {
     throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_AUDIT_FILE', `cannot write the audit file \`${file}\`: ${(err as Error).message}`)
   }
-  const dest = pino.destination({ dest: file, sync: opts.sync ?? false, mkdir: true, minLength: opts.sync ? 0 : 4096 })
+  // Buffered up to 4 KB, and on disk within a second however quiet the hub is (`audit search` reads the file).
+  const dest = pino.destination({
+    dest: file, sync: opts.sync ?? false, mkdir: true, minLength: opts.sync ? 0 : 4096, periodicFlush: opts.flushEveryMs ?? 1000,
+  } as Parameters<typeof pino.destination>[0] & { periodicFlush: number })
   // A write error later (disk full) must not take the switch down: report it once.
   let reported = false
   dest.on('error', (err: Error) => {
