@@ -124,6 +124,9 @@ export async function scenarioPolicySet (s: Scenario): Promise<CompiledPolicySet
       const r = parseStatePolicy(text, `${s.file}#add[${i}]`, names, state)
       if (r.value === undefined) throw new ScenarioError(s.file, `add[${i}].rule: ${r.diagnostics.map((x) => x.message).join('; ')}`)
       const rule: Rule = r.value.rules[0]!
+      if (rule.requesters.orisFile !== undefined || rule.except.orisFile !== undefined) {
+        throw new ScenarioError(s.file, `add[${i}].rule: oris_file is for policy folders; list the ORIs under \`oris\` in a scenario`)
+      }
       if (base.rules.some((x) => x.id === rule.id)) throw new ScenarioError(s.file, `add[${i}].rule: id \`${rule.id}\` already exists in ${state}`)
       policies.set(state, { ...base, rules: [rule, ...base.rules], hash: `${base.hash}+${r.value.hash}` })
     }

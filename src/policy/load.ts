@@ -12,6 +12,7 @@ import { loadDirectory } from '../directory/load.js'
 import { JURISDICTIONS, toJurisdiction } from '../directory/model.js'
 import { type Diagnostic, diag, sortDiagnostics } from '../diagnostics.js'
 import { type CompiledPolicySet, compilePolicySet, compilePolicySetYielding, type CompileOptions } from './compile.js'
+import { readListFiles } from './list-file.js'
 import { parseGroups, parseStatePolicy } from './parse.js'
 import type { PolicySource } from './reference.js'
 import type { NamedGroup, StatePolicy } from './types.js'
@@ -108,6 +109,11 @@ export async function readPolicyDir (dir: string, opts: Pick<LoadOptions, 'direc
     const r = parseStatePolicy(text, file, groupNames, code)
     diagnostics.push(...r.diagnostics)
     let policy = r.value
+    if (policy !== undefined) {
+      const lists = await readListFiles(policy, file)
+      diagnostics.push(...lists.diagnostics)
+      policy = lists.policy
+    }
     const usesBroken = policy?.rules.find((rule) => [...rule.requesters.groups, ...rule.except.groups].some((g) => brokenGroupNames.has(g)))
     if (policy && usesBroken) {
       diagnostics.push(diag('error', 'NSIM_POLICY_GROUP', { file, line: usesBroken.at.line, column: usesBroken.at.column },

@@ -19,7 +19,7 @@ import { YamlFile } from './yaml-walk.js'
 
 const POLICY_FIELDS = ['state', 'version', 'default', 'denial_text', 'rules']
 const RULE_FIELDS = ['id', 'effect', 'redact', 'description', 'source', 'requesters', 'except', 'origin', 'keys', 'when', 'lint_ignore']
-const SELECTOR_FIELDS = ['oris', 'patterns', 'groups', 'types', 'lines', 'components']
+const SELECTOR_FIELDS = ['oris', 'oris_file', 'patterns', 'groups', 'types', 'lines', 'components']
 const WHEN_FIELDS = ['reasons', 'purposes', 'from', 'until']
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 
@@ -216,7 +216,23 @@ function parseSelector (y: YamlFile, node: Node | null | undefined, what: string
   each('types', (v, n) => isAgencyType(v) || (y.error('NSIM_POLICY_VALUE', n, ['agency type', v, 'expected an ORION type: PD, SO, SA, LE, FE, JA, JC, JG, JJ, JF, CJ, NJ'], id), false))
   each('lines', (v, n) => isLine(v) || (y.error('NSIM_POLICY_VALUE', n, ['line', v, 'expected a jurisdiction or federal line code'], id), false))
   each('components', (v, n) => isComponent(v) || (y.error('NSIM_POLICY_GROUP', n, [`component:${v}`, ': not a known federal component'], id), false))
-  return Object.freeze(Object.fromEntries(Object.entries(sel).map(([k, v]) => [k, Object.freeze(v)]))) as unknown as Selector
+  let orisFile: Selector['orisFile']
+  if (f.has('oris_file')) {
+    const path = y.string(f.get('oris_file'), `${what}.oris_file`, id)
+    const why = path === undefined ? undefined : checkListPath(path)
+    if (why !== undefined) y.error('NSIM_POLICY_VALUE', f.get('oris_file'), [`${what}.oris_file`, path!, why], id)
+    else if (path !== undefined) orisFile = Object.freeze({ path, at: y.at(f.get('oris_file') as Node) })
+  }
+  const frozen = Object.fromEntries(Object.entries(sel).map(([k, v]) => [k, Object.freeze(v)]))
+  return Object.freeze(orisFile === undefined ? frozen : { ...frozen, orisFile }) as unknown as Selector
+}
+
+/** Why a list file path is refused: it must be relative and stay beside or below the policy file. */
+export function checkListPath (path: string): string | undefined {
+  if (path === '') return 'a file name, relative to the policy file'
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'a path relative to the policy file, not an absolute one'
+  if (path.split(/[\\/]/).includes('..')) return 'a path beside or below the policy file (no `..`)'
+  return undefined
 }
 
 /** Parse `policies/groups.yaml`: `groups: { name: { description, members: [...] } }`. */

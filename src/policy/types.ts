@@ -35,6 +35,12 @@ export interface Selector {
   readonly types: readonly string[]
   readonly lines: readonly string[]
   readonly components: readonly string[]
+  /**
+   * `oris_file`: a plain text list of ORIs (one a line, `#` comments), path
+   * relative to the policy file. The loader reads it into `oris`; kept here to
+   * say where they came from.
+   */
+  readonly orisFile?: { readonly path: string, readonly at: Place }
 }
 
 export interface Rule {

@@ -313,6 +313,8 @@ t.test('schema and parser agree value by value', async (t) => {
       [...QUERY_KEYS, ...KEY_FAMILIES]], (v) => doc({ keys: v })],
     ['oris', ['VTICE0900', 'vtice0900', 'VtIcE0900', 'VT1CE0900', '1TICE0900', 'VTICE090', 'VTICE09000', 'VT-CE0900', 'V', ['VTICE0900', 'NYICE0100']],
       (v) => doc({ requesters: { oris: v } })],
+    ['oris_file', ['list.txt', 'lists/IL deny.txt', 'a..b.txt', '..x.txt', '/etc/list.txt', 'C:/list.txt', '../list.txt', 'lists/../x.txt', 'lists\\..\\x.txt',
+      '..', ''], (v) => doc({ requesters: { oris_file: v } })],
     ['patterns', ['??ICE*', '*', '**', 'vt*', 'VT???09??', 'VT???09?', 'VTICE0900', 'VT-*', 'VTICE0900*', 'VTICE09000*', '?', 'VT*ICE*0900',
       '*A*B*C*D*E*F*G*H*I*', '*A*B*C*D*E*F*G*H*I*J*'], (v) => doc({ requesters: { patterns: v } })],
     ['types', [...AGENCY_TYPES, ...lower(AGENCY_TYPES), 'XX', 'P', 'PDX'], (v) => doc({ requesters: { types: v } })],

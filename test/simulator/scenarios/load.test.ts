@@ -97,6 +97,8 @@ t.test('errors in added rules are reported when the policy set is built', async 
   const twice = parseScenario(`${BASE}add:\n  - states: [TX]\n    rule: { id: r1, description: test rule, effect: deny, requesters: { components: [CBP] }, keys: [all] }\n` +
     '  - states: [TX]\n    rule: { id: r1, description: test rule, effect: deny, requesters: { components: [HSI] }, keys: [all] }\n', FILE)
   await t.rejects(scenarioPolicySet(twice), /add\[1\]\.rule: id `r1` already exists in TX/, 'the same id added twice to a state')
+  const listFile = parseScenario(add('{ id: r1, description: test rule, effect: deny, requesters: { oris_file: deny.txt }, keys: [all] }'), FILE)
+  await t.rejects(scenarioPolicySet(listFile), /add\[0\]\.rule: oris_file is for policy folders/, 'no list files in a scenario')
   const ok = parseScenario(add('{ id: tx-deny-cbp, description: test rule, effect: deny, requesters: { components: [CBP] }, keys: [vehicle] }', '[TX, nb]'), FILE)
   t.same(ok.add[0]!.states, ['TX', 'NB'], 'state codes are normalised')
   const set = await scenarioPolicySet(ok)
