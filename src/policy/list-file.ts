@@ -4,9 +4,9 @@
  * plain text file beside the policy (one ORI a line; blank lines and `#`
  * comments skipped; case folded as in YAML). A long list read this way costs a
  * split and a regular expression per line, where the same list in YAML costs
- * the YAML parser's node per item (about 20 times as long for 1,000,000 ORIs,
- * bench/RESULTS.md). The policy's hash takes in every list it reads, so a
- * changed list is a new policy version.
+ * the YAML parser's node per item: a whole load of 1,000,000 ORIs took 1.2 s
+ * against 10 s (bench/RESULTS.md). The policy's hash takes in every list it
+ * reads, so a changed list is a new policy version.
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
