@@ -76,7 +76,7 @@ export interface StatePolicy {
   readonly denialText: string
   readonly rules: readonly Rule[]
   readonly file: string
-  /** sha256 (12 hex) of the file's bytes. */
+  /** sha256 (12 hex) of the file's bytes, and of the `oris_file` lists it names, if any. */
   readonly hash: string
 }
 
