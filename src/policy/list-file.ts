@@ -59,8 +59,18 @@ export async function readListFiles (policy: StatePolicy, file: string): Promise
   for (const rule of policy.rules) {
     const requesters = await read(rule, rule.requesters)
     const except = await read(rule, rule.except)
+    // An empty `requesters` means every agency: an emptied list must not turn a rule on everyone.
+    if (rule.requesters.orisFile !== undefined && requesters !== rule.requesters && isEmptySelector(requesters)) {
+      diagnostics.push(diag('error', 'NSIM_POLICY_VALUE', rule.requesters.orisFile.at,
+        ['requesters.oris_file', rule.requesters.orisFile.path, 'lists no ORIs, and a rule with no requesters applies to every agency: add ORIs, or remove the rule'],
+        { state: policy.state, rule: rule.id }))
+    }
     rules.push(requesters === rule.requesters && except === rule.except ? rule : Object.freeze({ ...rule, requesters, except }))
   }
   if (diagnostics.length > 0) return { policy: undefined, diagnostics }
   return { policy: Object.freeze({ ...policy, rules: Object.freeze(rules), hash: hash.digest('hex').slice(0, 12) }), diagnostics }
+}
+
+function isEmptySelector (s: Selector): boolean {
+  return s.oris.length + s.patterns.length + s.groups.length + s.types.length + s.lines.length + s.components.length === 0
 }

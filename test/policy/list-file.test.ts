@@ -95,6 +95,24 @@ t.test('a bad line or a missing list: an error with its place, the state fails c
   t.same(m.failed, ['IL'])
 })
 
+t.test('an emptied list is an error, not a rule on every agency; an empty except list excepts nobody', async (t) => {
+  const dir = copyPolicies(t)
+  const list = join(dir, 'states', 'il-deny.txt')
+  writeFileSync(list, '# lifted\n\n')
+  addIlRule(dir, 'oris_file: il-deny.txt')
+  const l = await loadPolicySet(dir)
+  t.ok(l.diagnostics.some((d) => d.code === 'NSIM_POLICY_VALUE' && d.rule === 'il-list-test' && /lists no ORIs/.test(d.message)))
+  t.same(l.failed, ['IL'])
+
+  const exc = copyPolicies(t)
+  writeFileSync(join(exc, 'states', 'none.txt'), '# nobody\n')
+  addIlRule(exc, 'oris: [DCFBIWA00]', 'oris_file: none.txt')
+  const e = await loadPolicySet(exc)
+  t.same(e.diagnostics.filter((d) => d.severity === 'error'), [])
+  t.match(decide(req('DCFBIWA00'), e.set), { effect: 'deny', rule: 'il-list-test' })
+  t.match(decide(req('TX0020100'), e.set), { effect: 'allow', rule: null })
+})
+
 t.test('a path that leaves the folder is refused when parsed', async (t) => {
   for (const path of ['../groups.yaml', '/etc/hosts']) {
     const dir = copyPolicies(t)
