@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { isOri } from '../directory/model.js'
 import { type Diagnostic, diag } from '../diagnostics.js'
+import { isEmptySelector } from './parse.js'
 import type { Rule, Selector, StatePolicy } from './types.js'
 
 /** The ORIs of a list file's text, with a finding for every line that is not an ORI. */
@@ -69,8 +70,4 @@ export async function readListFiles (policy: StatePolicy, file: string): Promise
   }
   if (diagnostics.length > 0) return { policy: undefined, diagnostics }
   return { policy: Object.freeze({ ...policy, rules: Object.freeze(rules), hash: hash.digest('hex').slice(0, 12) }), diagnostics }
-}
-
-function isEmptySelector (s: Selector): boolean {
-  return s.oris.length + s.patterns.length + s.groups.length + s.types.length + s.lines.length + s.components.length === 0
 }

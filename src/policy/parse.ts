@@ -5,7 +5,7 @@
  * any error yields no policy, so a broken state can fail closed on its own.
  */
 import { createHash } from 'node:crypto'
-import { isSeq, type Node } from 'yaml'
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml'
 import { checkGroupName } from '../directory/directory.js'
 import { isAgencyType, isComponent, isLine, isOri, toJurisdiction } from '../directory/model.js'
 import { type Diagnostic, diag } from '../diagnostics.js'
@@ -131,6 +131,12 @@ function parseRule (y: YamlFile, node: Node, namedGroups: ReadonlySet<string>): 
   const description = f.has('description') ? y.string(f.get('description'), 'description', id) : undefined
   const source = f.has('source') ? y.string(f.get('source'), 'source', id) ?? '' : ''
   const requesters = f.has('requesters') ? parseSelector(y, f.get('requesters'), 'requesters', namedGroups, id) : EMPTY_SELECTOR
+  // `requesters: { oris: [] }` reads like "nobody" but an empty selector means every agency: refuse it.
+  const given = isMap(f.get('requesters')) ? (f.get('requesters') as YAMLMap).items.length : 0
+  if (given > 0 && requesters.orisFile === undefined && isEmptySelector(requesters) && y.diagnostics.length === before) {
+    y.error('NSIM_POLICY_VALUE', f.get('requesters'), ['requesters', 'empty lists',
+      'they would apply the rule to every agency: write `requesters: {}` (or leave it out) to mean every agency, or remove the rule'], id)
+  }
   const except = f.has('except') ? parseSelector(y, f.get('except'), 'except', namedGroups, id) : EMPTY_SELECTOR
   let origin: Origin = 'any'
   if (f.has('origin')) {
@@ -225,6 +231,11 @@ function parseSelector (y: YamlFile, node: Node | null | undefined, what: string
   }
   const frozen = Object.fromEntries(Object.entries(sel).map(([k, v]) => [k, Object.freeze(v)]))
   return Object.freeze(orisFile === undefined ? frozen : { ...frozen, orisFile }) as unknown as Selector
+}
+
+/** True when a selector lists nothing (as a rule's `requesters`, it then means every agency). */
+export function isEmptySelector (s: Selector): boolean {
+  return s.oris.length + s.patterns.length + s.groups.length + s.types.length + s.lines.length + s.components.length === 0
 }
 
 /** Why a list file path is refused: it must be relative and stay beside or below the policy file. */

@@ -53,7 +53,15 @@ const BAD: Array<[string, string, string, string | null]> = [
   ['bad reason code', GOOD + '    when: { reasons: [Q] }\n', 'NSIM_POLICY_VALUE', 'Q]'],
   ['until before from', GOOD + '    when: { from: 2025-01-02, until: 2025-01-01 }\n', 'NSIM_POLICY_VALUE', '2025-01-01'],
   ['bad rule id', GOOD.replace('id: a', 'id: "has space"'), 'NSIM_POLICY_VALUE', '"has space"'],
+  ['emptied requesters lists (would mean every agency)', GOOD.replace('{ components: [ICE-ERO] }', '{ oris: [], components: [] }'), 'NSIM_POLICY_VALUE', '{ oris: []'],
+  ['list file path leaving the folder', GOOD.replace('{ components: [ICE-ERO] }', '{ oris_file: ../x.txt }'), 'NSIM_POLICY_VALUE', '../x.txt'],
 ]
+
+t.test('requesters: {} and a partly empty selector still parse', async (t) => {
+  t.same(errorsOf(GOOD.replace('{ components: [ICE-ERO] }', '{}')).errs, [], 'requesters: {} is every agency, as written')
+  t.same(errorsOf(GOOD.replace('{ components: [ICE-ERO] }', '{ oris: [], components: [HSI] }')).errs, [])
+  t.same(errorsOf(GOOD + '    except: { oris: [] }\n').errs, [], 'an empty except excepts nobody')
+})
 
 function place (text: string, token: string): [number, number] {
   const i = text.indexOf(token)
