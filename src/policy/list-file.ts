@@ -54,7 +54,7 @@ export async function readListFiles (policy: StatePolicy, file: string): Promise
     hash.update(`|${sel.orisFile.path}:`).update(text)
     const list = parseOriList(text, path, extra)
     diagnostics.push(...list.diagnostics)
-    return Object.freeze({ ...sel, oris: Object.freeze([...sel.oris, ...list.oris]) })
+    return Object.freeze({ ...sel, oris: Object.freeze([...sel.oris, ...list.oris]), orisFile: Object.freeze({ ...sel.orisFile, firstIndex: sel.oris.length }) })
   }
   const rules: Rule[] = []
   for (const rule of policy.rules) {

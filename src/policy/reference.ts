@@ -111,7 +111,8 @@ function isEmpty (s: Selector): boolean {
 /** Why the requester matches the selector (any entry), or undefined. */
 function selectorReason (s: Selector, ori: string, a: Agency | undefined, groups: readonly NamedGroup[]): string | undefined {
   if (isEmpty(s)) return 'the rule applies to every requester'
-  for (const o of s.oris) if (o === ori) return `ORI ${ori} is listed`
+  const fromFile = s.orisFile?.firstIndex ?? Number.POSITIVE_INFINITY
+  for (let i = 0; i < s.oris.length; i++) if (s.oris[i] === ori) return i >= fromFile ? `ORI ${ori} is listed in ${s.orisFile!.path}` : `ORI ${ori} is listed`
   for (const p of s.patterns) if (globMatch(p, ori, 0, 0)) return `ORI ${ori} matches pattern ${p}`
   for (const g of s.groups) if (inAnyGroup(g, ori, a, groups, [])) return `requester is in group ${g}`
   if (a === undefined) return undefined

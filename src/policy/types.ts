@@ -37,10 +37,10 @@ export interface Selector {
   readonly components: readonly string[]
   /**
    * `oris_file`: a plain text list of ORIs (one a line, `#` comments), path
-   * relative to the policy file. The loader reads it into `oris`; kept here to
-   * say where they came from.
+   * relative to the policy file. The loader appends its ORIs to `oris` from
+   * `firstIndex` on; kept here to say where they came from.
    */
-  readonly orisFile?: { readonly path: string, readonly at: Place }
+  readonly orisFile?: { readonly path: string, readonly at: Place, readonly firstIndex?: number }
 }
 
 export interface Rule {

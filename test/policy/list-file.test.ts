@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import t, { type Test } from 'tap'
 import { decide } from '../../src/policy/evaluate.js'
+import { explain } from '../../src/policy/explain.js'
 import { parseOriList } from '../../src/policy/list-file.js'
 import { loadPolicySet } from '../../src/policy/load.js'
 import { loadPolicySetOffThread } from '../../src/policy/load-thread.js'
@@ -60,6 +61,13 @@ t.test('a list file decides like the same ORIs in YAML, read here or in the read
   }
   t.equal(c.set.version, a.set.version)
   t.same(a.set.source.policies.get('IL')!.rules[0]!.requesters.orisFile?.path, 'il-deny.txt', 'the rule says where its ORIs came from')
+  t.match(JSON.stringify(explain(req('DCFBIWA00'), a.set)), /ORI DCFBIWA00 is listed in il-deny\.txt/, 'explain names the list file')
+  const both = copyPolicies(t)
+  writeFileSync(join(both, 'states', 'il-deny.txt'), 'DCFBIWA00\n')
+  addIlRule(both, 'oris: [TX0020100]\n      oris_file: il-deny.txt')
+  const d = await loadPolicySet(both)
+  t.match(JSON.stringify(explain(req('TX0020100'), d.set)), /ORI TX0020100 is listed;/, 'an ORI listed inline is not said to come from the file')
+  t.match(JSON.stringify(explain(req('DCFBIWA00'), d.set)), /ORI DCFBIWA00 is listed in il-deny\.txt/)
 })
 
 t.test('a changed list is a new policy version', async (t) => {
