@@ -5,36 +5,19 @@
  * a path leaving the folder is an error with its place, and the state fails
  * closed; a scenario's added rule cannot use one.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import t, { type Test } from 'tap'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
 import { decide } from '../../src/policy/evaluate.js'
 import { explain } from '../../src/policy/explain.js'
 import { parseOriList } from '../../src/policy/list-file.js'
 import { loadPolicySet } from '../../src/policy/load.js'
 import { loadPolicySetOffThread } from '../../src/policy/load-thread.js'
 import type { QueryKey } from '../../src/message/keys.js'
+import { addIlRule, copyPolicies, withIlList } from './helpers.js'
 
 const AT = Date.parse('2025-11-25T00:00:00Z')
 const req = (ori: string, state = 'IL', key: QueryKey = 'DQ') => ({ ori, state, key, image: false, time: AT })
-
-function copyPolicies (t: Test): string {
-  const base = mkdtempSync(join(tmpdir(), 'nsim-list-file-'))
-  t.teardown(() => { rmSync(base, { recursive: true, force: true }) })
-  const dir = join(base, 'policies')
-  cpSync(resolve('policies'), dir, { recursive: true })
-  return dir
-}
-
-/** IL.yaml with one more rule in front of the list: `requesters` YAML as given. */
-function addIlRule (dir: string, requesters: string, except = ''): void {
-  const file = join(dir, 'states', 'IL.yaml')
-  const text = readFileSync(file, 'utf8')
-  const rule = ['  - id: il-list-test', '    effect: deny', '    description: list file test', '    requesters:', `      ${requesters}`,
-    ...(except === '' ? [] : ['    except:', `      ${except}`]), ''].join('\n')
-  writeFileSync(file, text.replace(/^rules:\n/m, `rules:\n${rule}`))
-}
 
 t.test('parseOriList: ORIs, comments, blanks, case; a bad line named with its number', async (t) => {
   const r = parseOriList('# deny list\nDCFBIWA00\n\n  vadeadx00  # DEA\nNOT-AN-ORI\r\nTX0020100\r\n', 'list.txt', { state: 'IL', rule: 'r' })
@@ -71,10 +54,7 @@ t.test('a list file decides like the same ORIs in YAML, read here or in the read
 })
 
 t.test('a changed list is a new policy version', async (t) => {
-  const dir = copyPolicies(t)
-  const list = join(dir, 'states', 'il-deny.txt')
-  writeFileSync(list, 'DCFBIWA00\n')
-  addIlRule(dir, 'oris_file: il-deny.txt')
+  const { dir, list } = withIlList(t, 'DCFBIWA00\n')
   const before = await loadPolicySet(dir)
   writeFileSync(list, 'DCFBIWA00\nVADEADX00\n')
   const after = await loadPolicySet(dir)
@@ -84,10 +64,7 @@ t.test('a changed list is a new policy version', async (t) => {
 })
 
 t.test('a bad line or a missing list: an error with its place, the state fails closed', async (t) => {
-  const bad = copyPolicies(t)
-  const list = join(bad, 'states', 'il-deny.txt')
-  writeFileSync(list, 'DCFBIWA00\nDCFBIWA0\n')
-  addIlRule(bad, 'oris_file: il-deny.txt')
+  const { dir: bad, list } = withIlList(t, 'DCFBIWA00\nDCFBIWA0\n')
   const b = await loadPolicySet(bad)
   t.ok(b.diagnostics.some((d) => d.code === 'NSIM_POLICY_ORI' && d.file === list && d.line === 2 && d.rule === 'il-list-test'))
   t.same(b.failed, ['IL'])
@@ -104,10 +81,7 @@ t.test('a bad line or a missing list: an error with its place, the state fails c
 })
 
 t.test('an emptied list is an error, not a rule on every agency; an empty except list excepts nobody', async (t) => {
-  const dir = copyPolicies(t)
-  const list = join(dir, 'states', 'il-deny.txt')
-  writeFileSync(list, '# lifted\n\n')
-  addIlRule(dir, 'oris_file: il-deny.txt')
+  const { dir } = withIlList(t, '# lifted\n\n')
   const l = await loadPolicySet(dir)
   t.ok(l.diagnostics.some((d) => d.code === 'NSIM_POLICY_VALUE' && d.rule === 'il-list-test' && /lists no ORIs/.test(d.message)))
   t.same(l.failed, ['IL'])

@@ -5,15 +5,15 @@
  * decisions, for the shipped folder and for a broken copy; a custom directory
  * path is honoured; the yielding compile gives the event loop a turn per state.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { cpSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { compilePolicySet, compilePolicySetYielding } from '../../src/policy/compile.js'
 import { decide } from '../../src/policy/evaluate.js'
 import { loadPolicySet, type PolicyLoad } from '../../src/policy/load.js'
 import { loadPolicySetOffThread } from '../../src/policy/load-thread.js'
 import type { QueryKey } from '../../src/message/keys.js'
+import { copyPolicies } from './helpers.js'
 
 const AT = Date.parse('2025-11-25T00:00:00Z')
 const KEYS: QueryKey[] = ['DQ', 'KQ', 'RQ', 'RNQ']
@@ -35,14 +35,6 @@ function sameDecisions (t: Test, a: PolicyLoad, b: PolicyLoad): void {
   }
   t.ok(n > 10_000, `${n} decisions compared`)
   t.equal(differ, 0, 'no decision differs')
-}
-
-function copyPolicies (t: Test): string {
-  const base = mkdtempSync(join(tmpdir(), 'nsim-load-thread-'))
-  t.teardown(() => { rmSync(base, { recursive: true, force: true }) })
-  const dir = join(base, 'policies')
-  cpSync(resolve('policies'), dir, { recursive: true })
-  return dir
 }
 
 t.test('the shipped folder: the same load either way', async (t) => {

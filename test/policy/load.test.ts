@@ -4,8 +4,7 @@
  * code; broken states fail closed while the others still decide; `policy check`
  * names every fault; PolicyStore keeps the last good set when a reload fails.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import t from 'tap'
 import { type Io } from '../../src/cli/io.js'
@@ -17,6 +16,7 @@ import { loadPolicySet } from '../../src/policy/load.js'
 import { PolicyStore } from '../../src/policy/store.js'
 import type { PolicyRequest } from '../../src/policy/types.js'
 import type { QueryKey } from '../../src/message/keys.js'
+import { copyPolicies } from './helpers.js'
 
 const root = process.cwd()
 const AT = Date.parse('2025-11-25T00:00:00Z')
@@ -29,15 +29,6 @@ function fakeIo (cwd = root): Io & { stdout: string[], stderr: string[] } {
   const stdout: string[] = []
   const stderr: string[] = []
   return { cwd, stdout, stderr, out: (s) => { stdout.push(s) }, err: (s) => { stderr.push(s) } }
-}
-
-/** A fresh copy of the shipped policies/ under a temp dir, removed at teardown. */
-function copyPolicies (t: { teardown: (fn: () => void) => void }, prefix: string): string {
-  const base = mkdtempSync(join(tmpdir(), prefix))
-  t.teardown(() => rmSync(base, { recursive: true, force: true }))
-  const dir = join(base, 'policies')
-  cpSync(resolve(root, 'policies'), dir, { recursive: true })
-  return dir
 }
 
 /** Replace `from` (which must occur) by `to` in a file; returns the 1-based line where `to` starts. */
