@@ -111,7 +111,7 @@ export function loadSettings (opts: SuiteOptions): { rounds: number, seconds: nu
   return {
     rounds: opts.smoke ? 1 : opts.quick ? 1 : 3,
     seconds: opts.smoke ? 1 : opts.quick ? 3 : 10,
-    warmSeconds: opts.smoke ? 0.5 : opts.quick ? 1 : 2,
+    warmSeconds: opts.smoke ? 0.5 : opts.quick ? 0.5 : 2,
     connections: opts.smoke ? 4 : 16,
   }
 }
