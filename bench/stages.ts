@@ -87,6 +87,7 @@ export async function filterCost (blocks: number, count: number): Promise<{ onUs
     const off = new Switch(sw.deps, { ...sw.options, filtering: false })
     const reqs = await switchInputs(count)
     const flush = async (): Promise<void> => { await hub.ctx.audit.flush() }
+    // One warm-up pass of each (timeSwitches' pass 0), not counted.
     await timeSwitches([['on', sw], ['off', off]], 0, reqs, flush)
     const on: number[] = []
     const offs: number[] = []

@@ -71,7 +71,6 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
     collect () { this.reset(); this.set({ version: sources.policyVersion() }, 1) },
   })]
   void gauges
-  const stateChildren = new Map<string, { observe: (v: number) => void }>()
   return {
     registry,
     decision (key, destination, effect, rule) {
@@ -85,14 +84,8 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
     er: (code) => { ers.inc({ code }) },
     shadowDisagreement: (destination) => { shadow.inc({ destination }) },
     observeLatency: (s) => { latency.observe(s) },
-    observeState (state, s) {
-      let c = stateChildren.get(state)
-      if (c === undefined) {
-        c = stateLatency.labels({ state })
-        stateChildren.set(state, c)
-      }
-      c.observe(s)
-    },
+    // Only states that take time are timed (rare next to the counters above): no tally needed.
+    observeState: (state, s) => { stateLatency.observe({ state }, s) },
   }
 }
 
