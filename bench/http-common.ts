@@ -5,8 +5,10 @@
  * the calibrated traffic model, and autocannon runs over it.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { prepare } from '../simulator/replay/prepare.js'
@@ -131,7 +133,8 @@ export interface HubStart {
 /** `nlets-sim serve` on a free port. */
 export async function startHub (h: HubStart): Promise<Child> {
   const port = await freePort()
-  const args = ['serve', '--port', String(port), '--audit', h.audit]
+  // Each hub keeps its state in a folder of its own (the store is locked by one hub at a time).
+  const args = ['serve', '--port', String(port), '--audit', h.audit, '--data-dir', mkdtempSync(join(tmpdir(), 'nlets-bench-data-'))]
   if (h.policies !== undefined) args.push('--policies', h.policies)
   if (h.filtering === false) args.push('--no-filtering')
   if (h.stateUrls !== undefined) args.push('--state-urls', Object.entries(h.stateUrls).map(([s, u]) => `${s}=${u}`).join(','))

@@ -21,7 +21,7 @@ export interface StageRow { variant: string, cpuUs: number, wallUs: number, save
 
 export async function stages (passes = 5, count = 20_000): Promise<{ rows: StageRow[], http: number }> {
   const tmp = mkdtempSync(join(tmpdir(), 'nlets-bench-stages-'))
-  const hub = await buildHub({ auditFile: join(tmp, 'audit.ndjson'), logger: false })
+  const hub = await buildHub({ auditFile: join(tmp, 'audit.ndjson'), logger: false, dataDir: join(tmp, 'data') })
   try {
     const sw = hub.ctx.sw
     const memo = new Map([...sw.deps.destinations].map(([s, d]) => [s, new Destination(memoEndpoint(d.endpoint), 'in-process')]))
@@ -81,7 +81,7 @@ async function timeSwitches (variants: ReadonlyArray<readonly [string, Switch]>,
  */
 export async function filterCost (blocks: number, count: number): Promise<{ onUs: number, offUs: number, ratios: number[] }> {
   const tmp = mkdtempSync(join(tmpdir(), 'nlets-bench-filter-'))
-  const hub = await buildHub({ auditFile: join(tmp, 'audit.ndjson'), logger: false })
+  const hub = await buildHub({ auditFile: join(tmp, 'audit.ndjson'), logger: false, dataDir: join(tmp, 'data') })
   try {
     const sw = hub.ctx.sw
     const off = new Switch(sw.deps, { ...sw.options, filtering: false })

@@ -67,6 +67,8 @@ export const ERRORS = Object.freeze({
   NSIM_HUB_BAD_REQUEST: def(400, '%s'),
   NSIM_HUB_INTERNAL: def(500, 'internal error'),
   NSIM_HUB_AUDIT_WRITE: def(500, 'audit file `%s`: %s'),
+  NSIM_HUB_STORE: def(500, 'store-and-forward: %s'),
+  NSIM_HUB_STATE_UNREACHABLE: def(502, '%s'),
 
   /* state endpoints */
   NSIM_STATE_TIMEOUT: def(504, 'state `%s` did not answer within %s ms'),

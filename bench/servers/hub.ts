@@ -10,7 +10,7 @@ import { buildHub } from '../../src/hub/app.js'
 import { Destination } from '../../src/hub/destinations.js'
 import { registerMessageRoutes } from '../../src/hub/routes/messages.js'
 import { Switch } from '../../src/hub/switch.js'
-import type { StateAnswer, StateEndpoint, StateQuery } from '../../simulator/states/types.js'
+import type { StateAnswer, StateEndpoint, StateQuery } from '../../src/hub/ports/endpoint.js'
 
 /** The state's own answer for the first query of each (key, image) pair, then that answer again. */
 export function memoEndpoint (inner: StateEndpoint): StateEndpoint {
@@ -35,7 +35,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const auditAt = argv.indexOf('--audit')
   const hub = await buildHub({
     logger: argv.includes('--logger'), docs: !argv.includes('--no-docs'), auditFile: auditAt > 0 ? argv[auditAt + 1]! : false,
-    filtering: !argv.includes('--no-filtering'),
+    filtering: !argv.includes('--no-filtering'), ephemeral: true,
   })
   const sw = hub.ctx.sw
   if (argv.includes('--no-metrics') || argv.includes('--memo-states')) {

@@ -6,7 +6,7 @@
  * invented (drawn once with the seeded PRNG and frozen here; README.md lists them).
  */
 import { JURISDICTIONS, type Jurisdiction, toJurisdiction } from '../../src/directory/model.js'
-import { STATE_KEYS, type StateKey } from './types.js'
+import { STATE_KEYS, type StateKey } from '../../src/hub/ports/endpoint.js'
 
 /** Jurisdictions that are not states or DC: they serve DQ, KQ and RQ only and share no photos (invented). */
 export const TERRITORIES: readonly Jurisdiction[] = ['PR', 'VI', 'GM']

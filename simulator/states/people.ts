@@ -6,7 +6,7 @@
  * the SSA never issues.
  */
 import { Random, hashSeed } from '../directory/random.js'
-import type { RecordField } from './types.js'
+import type { RecordField } from '../../src/hub/ports/endpoint.js'
 import {
   CLASSES, EYES, GIVEN_FEMALE, GIVEN_MALE, HAIR, HISTORY_EVENTS, RACES, RESTRICTIONS, STATUSES,
   STREETS, STREET_TYPES, SURNAMES, TOWNS,

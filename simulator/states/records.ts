@@ -10,7 +10,7 @@ import { Random } from '../directory/random.js'
 import type { StateConfig } from './catalog.js'
 import { makeDriver } from './people.js'
 import { licencePhoto } from './photo.js'
-import { type RecordField, type StateAnswer, type StateKey, StateQueryError, type StateQuery } from './types.js'
+import { type RecordField, type StateAnswer, type StateKey, StateQueryError, type StateQuery } from '../../src/hub/ports/endpoint.js'
 import { makeVehicle } from './vehicles.js'
 
 /** Share of no-hit answers and the most records a hit holds, per key. */

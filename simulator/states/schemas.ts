@@ -3,7 +3,7 @@
  * JSON Schemas of the state server's bodies (types.ts in JSON Schema form):
  * they validate requests and let Fastify serialise replies fast.
  */
-import { STATE_KEYS } from './types.js'
+import { STATE_KEYS } from '../../src/hub/ports/endpoint.js'
 
 const FIELD_CATEGORIES = ['photo', 'ssn', 'address', 'dob', 'description', 'owner'] as const
 

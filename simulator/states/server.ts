@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { SimulatedState } from './simulated-state.js'
 import { answerSchema, faultSchema, healthSchema, querySchema } from './schemas.js'
-import { type StateFault, type StateQuery, StateQueryError, StateUnavailableError } from './types.js'
+import { type StateFault, type StateQuery, StateQueryError, StateUnavailableError } from '../../src/hub/ports/endpoint.js'
 
 export interface StateServerOptions {
   /** When set, PUT /admin/fault needs `Authorization: Bearer <adminToken>` (else 401). When unset the route is open. */

@@ -11,7 +11,7 @@ import { answerQuery } from './records.js'
 import {
   type StateAnswer, type StateEndpoint, type StateFault, type StateKey, type StateQuery, StateQueryError,
   StateUnavailableError,
-} from './types.js'
+} from '../../src/hub/ports/endpoint.js'
 
 export const DEFAULT_STATE_SEED = 2025
 

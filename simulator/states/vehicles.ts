@@ -6,7 +6,7 @@
  */
 import type { Random } from '../directory/random.js'
 import { address, digits, fillShape, personName, stateShape } from './people.js'
-import type { RecordField } from './types.js'
+import type { RecordField } from '../../src/hub/ports/endpoint.js'
 import { COLORS, MAKES, type Make, PLATE_TYPES, SURNAMES } from './vocabulary.js'
 
 /** Identifying values taken from the query, already normalised; the rest is generated. */

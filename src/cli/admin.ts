@@ -4,7 +4,7 @@
  * `reload` and `states`.
  */
 import { Agent, request } from 'undici'
-import { STATE_KEYS } from '../../simulator/states/types.js'
+import { STATE_KEYS } from '../hub/ports/endpoint.js'
 import { toJurisdiction } from '../directory/model.js'
 import { NsimError } from '../errors.js'
 import { DEMO_ADMIN_TOKEN } from '../hub/options.js'

@@ -24,7 +24,8 @@ const FILTERS = `  --file FILE          audit file (default: NSIM_AUDIT_FILE, el
   --destination XX     destination state
   --effect E           deny, allow or redact
   --rule ID            rule id; \`none\` for the state's default (no rule matched)
-  --kind K             decision (one per message and destination) or delivery
+  --kind K             decision (one per message and destination), delivery
+                       (a queued query forwarded later) or refusal (a message refused whole)
                        (a queued query delivered later)`
 
 const USAGE = `usage: nlets-sim audit <search|stats> [options]
@@ -109,8 +110,8 @@ export function auditQueryFromFlags (v: FilterValues): AuditQuery {
     if (v.rule.trim() === '') throw usage('--rule needs a rule id (or `none`)')
     q.rule = v.rule === 'none' ? null : v.rule
   }
-  const kind = oneOf('kind', v.kind, ['decision', 'delivery'])
-  if (kind !== undefined) q.kind = kind as 'decision' | 'delivery'
+  const kind = oneOf('kind', v.kind, ['decision', 'delivery', 'refusal'])
+  if (kind !== undefined) q.kind = kind as 'decision' | 'delivery' | 'refusal'
   return q
 }
 
@@ -148,6 +149,9 @@ function row (cells: readonly string[]): string {
 }
 
 function tableRow (r: StoredAuditRecord): string {
+  if (r.kind === 'refusal') {
+    return row([r.time ?? '-', r.id, r.key ?? '-', r.ori ?? '-', '-', 'refused', r.code, 'ER', `${r.httpStatus} ${r.reason}`])
+  }
   return row([
     r.time ?? '-', r.id, r.key, r.ori, r.destination, r.effect, r.rule ?? '-', r.replyKey ?? '-',
     r.kind === 'delivery' ? `delivered ${r.status ?? '-'}` : r.status ?? '-',
@@ -210,6 +214,8 @@ async function stats (argv: string[], io: Io): Promise<number> {
   const w = Math.max(0, ...rules.map(([k]) => k.length))
   for (const [rule, n] of rules) out.push(`  ${rule.padEnd(w)}  ${n}${rule === NO_RULE ? '  (no rule matched: the state\'s default)' : ''}`)
   out.push(`by line: ${counts(s.byLine)}`)
+  const refused = s.byKind.refusal ?? 0
+  if (refused > 0) out.push(`refused messages: ${refused} (by ER code: ${counts(s.byRefusal)})`)
   io.out(out.join('\n'))
   return 0
 }

@@ -2,8 +2,10 @@
  * @module hub/app
  * `buildHub(options)`: the Fastify app factory (tests call `inject()` on it;
  * server.ts listens). Loads the policy set strictly (the hub refuses to start on
- * an invalid set), builds the destinations (in-process simulated states, or HTTP
- * state servers for the states given URLs), and registers the routes.
+ * an invalid set), opens the switch's state (SQLite in the data directory, or
+ * memory when ephemeral), builds the destinations (in-process simulated states,
+ * or HTTP state servers for the states given URLs) with the settings an
+ * operator left, and registers the routes.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createSimulatedStates } from '../../simulator/states/simulated-state.js'
@@ -11,7 +13,6 @@ import { NsimError } from '../errors.js'
 import { PolicyStore } from '../policy/store.js'
 import { type Audit, fileAudit, noAudit } from './audit.js'
 import type { HubContext } from './context.js'
-import type { QueuedQuery } from './deliver.js'
 import { Destination } from './destinations.js'
 import { type Credentials, demoCredentials, loadTokensFile } from './lines.js'
 import { createMetrics } from './metrics.js'
@@ -24,8 +25,10 @@ import { registerErrorHandler } from './routes/errors.js'
 import { registerMessageRoutes } from './routes/messages.js'
 import { registerOpsRoutes } from './routes/ops.js'
 import { HttpStateEndpoint } from './state-client.js'
-import { StoreAndForward } from './store-forward.js'
-import { type ReplyOut, Switch } from './switch.js'
+import { memoryState } from './ports/memory.js'
+import type { SwitchState } from './ports/state.js'
+import { sqliteState } from './store/sqlite.js'
+import { Switch } from './switch.js'
 
 export interface Hub {
   readonly app: FastifyInstance
@@ -51,14 +54,27 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
       ? new Destination(sim, 'in-process')
       : new Destination(new HttpStateEndpoint({ url, state, timeoutMs: options.stateTimeoutMs, adminToken }), 'http'))
   }
-  const queue = new StoreAndForward<QueuedQuery, ReplyOut>(options.queueMax)
-  const audit: Audit = options.auditFile === false ? noAudit : fileAudit(options.auditFile)
+  const bounds = { queueMax: options.queueMax, inboxMax: options.inboxMax }
+  const state: SwitchState = options.ephemeral ? memoryState(bounds) : sqliteState({ dataDir: options.dataDir, sync: options.dbSync, ...bounds })
+  try {
+    for (const [code, saved] of Object.entries(await state.destinations.load())) await destinations.get(code)?.restore(saved)
+  } catch (err) {
+    await state.close()
+    throw err
+  }
+  let audit: Audit
+  try {
+    audit = options.auditFile === false ? noAudit : fileAudit(options.auditFile)
+  } catch (err) {
+    await state.close()
+    throw err
+  }
   const metrics = createMetrics({
-    queueDepths: () => queue.depths(),
+    queueDepths: () => state.queue.depths(),
     stateStatus: () => Object.fromEntries([...destinations].map(([s, d]) => [s, d.health])),
     policyVersion: () => store.current.version,
   })
-  const sw = new Switch({ store, shadow, destinations, regions, queue, audit, metrics, ...(options.now ? { now: options.now } : {}) }, {
+  const sw = new Switch({ store, shadow, destinations, regions, state, audit, metrics, ...(options.now ? { now: options.now } : {}) }, {
     msqWindowMs: options.msqWindowMs, stateTimeoutMs: options.stateTimeoutMs, filtering: options.filtering, timeZone: options.timeZone,
   })
   const app = Fastify({
@@ -78,15 +94,22 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   registerDirectoryRoutes(app, ctx)
   registerOpsRoutes(app, ctx)
   registerAdminRoutes(app, ctx)
-  const retry = setInterval(() => { for (const s of Object.keys(queue.depths())) void sw.drain(s) }, 1000)
+  // Forward what waits for states that are back (a drain that finds its state still down stops at once).
+  const retry = setInterval(() => {
+    for (const s of Object.keys(state.queue.depths())) {
+      sw.drain(s).catch((err: Error) => { app.log.warn(`store-and-forward: draining ${s} failed: ${err.message}`) })
+    }
+  }, 1000)
   retry.unref()
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => { closing ??= shutdown(); await closing }
   const shutdown = async (): Promise<void> => {
     clearInterval(retry)
     await app.close()
+    await sw.stop()
     for (const d of destinations.values()) await d.endpoint.close?.()
     await audit.close()
+    await state.close()
   }
   return { app, ctx, close }
 }

@@ -11,7 +11,7 @@ import { parseDate } from '../policy/yaml-walk.js'
 import type { AuditRecord } from './audit.js'
 
 /** An audit line as stored: the record plus pino's `time` (ISO) and `level`. */
-export interface StoredAuditRecord extends AuditRecord {
+export type StoredAuditRecord = AuditRecord & {
   readonly time?: string
   readonly level?: number
 }
@@ -29,7 +29,7 @@ export interface AuditQuery {
   readonly effect?: string
   /** Rule id; null: records no rule decided (the state's default). */
   readonly rule?: string | null
-  readonly kind?: 'decision' | 'delivery'
+  readonly kind?: 'decision' | 'delivery' | 'refusal'
 }
 
 export interface ScanSummary {
@@ -79,12 +79,21 @@ export function isSourceSelector (s: string): boolean {
 
 const KINDS: ReadonlySet<unknown> = new Set(['decision', 'delivery'])
 
+function nullOrString (v: unknown): boolean {
+  return v === null || typeof v === 'string'
+}
+
 /** The record on a line, or undefined when the line is not an audit record. */
 export function parseAuditLine (line: string): StoredAuditRecord | undefined {
   let v: unknown
   try { v = JSON.parse(line) } catch { return undefined }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined
   const r = v as Record<string, unknown>
+  if (r.kind === 'refusal') {
+    if (typeof r.id !== 'string' || typeof r.code !== 'string' || !nullOrString(r.key) || !nullOrString(r.ori) || !nullOrString(r.line)) return undefined
+    if (r.time !== undefined && typeof r.time !== 'string') return undefined
+    return v as StoredAuditRecord
+  }
   if (!KINDS.has(r.kind)) return undefined
   for (const f of ['id', 'key', 'ori', 'destination', 'effect'] as const) if (typeof r[f] !== 'string') return undefined
   if (r.rule !== undefined && r.rule !== null && typeof r.rule !== 'string') return undefined
@@ -99,13 +108,18 @@ export function auditMatcher (q: AuditQuery): (r: StoredAuditRecord) => boolean 
   return (r) => {
     if (q.kind !== undefined && r.kind !== q.kind) return false
     if (q.key !== undefined && r.key !== q.key) return false
-    if (q.destination !== undefined && r.destination !== q.destination) return false
-    if (q.effect !== undefined && r.effect !== q.effect) return false
-    if (q.rule !== undefined && (r.rule ?? null) !== q.rule) return false
+    // A refusal has no destination, effect or rule: a filter on them leaves it out.
+    if (r.kind === 'refusal' && (q.destination !== undefined || q.effect !== undefined || q.rule !== undefined)) return false
+    const ori = r.ori ?? ''
+    if (r.kind !== 'refusal') {
+      if (q.destination !== undefined && r.destination !== q.destination) return false
+      if (q.effect !== undefined && r.effect !== q.effect) return false
+      if (q.rule !== undefined && (r.rule ?? null) !== q.rule) return false
+    }
     if (source !== undefined) {
       if (source.length === 9) {
-        if (r.ori !== source) return false
-      } else if (!r.ori.startsWith(source) && !(source.length === 2 && r.line === source)) return false
+        if (ori !== source) return false
+      } else if (!ori.startsWith(source) && !(source.length === 2 && r.line === source)) return false
     }
     if (timed) {
       const t = r.time === undefined ? Number.NaN : Date.parse(r.time)
@@ -208,6 +222,8 @@ export interface AuditStats extends ScanSummary {
   readonly byRule: Record<string, number>
   /** Decisions by sending line. */
   readonly byLine: Record<string, number>
+  /** Refused messages by ER code. */
+  readonly byRefusal: Record<string, number>
   /** Earliest and latest record time among the matches. */
   readonly first: string | null
   readonly last: string | null
@@ -225,6 +241,7 @@ export async function auditStats (file: string, q: AuditQuery = {}): Promise<Aud
   const byDestination: Record<string, DestinationStats> = {}
   const byRule: Record<string, number> = {}
   const byLine: Record<string, number> = {}
+  const byRefusal: Record<string, number> = {}
   let matched = 0
   let first: { t: number, s: string } | null = null
   let last: { t: number, s: string } | null = null
@@ -232,6 +249,9 @@ export async function auditStats (file: string, q: AuditQuery = {}): Promise<Aud
     if (!match(r)) return
     matched++
     bump(byKind, r.kind)
+    if (r.kind === 'refusal') {
+      bump(byRefusal, r.code)
+    } else {
     const d = byDestination[r.destination] ??= { total: 0, effects: {}, delivered: 0 }
     if (r.kind === 'delivery') {
       d.delivered++
@@ -242,6 +262,7 @@ export async function auditStats (file: string, q: AuditQuery = {}): Promise<Aud
       bump(byRule, r.rule ?? NO_RULE)
       if (typeof r.line === 'string') bump(byLine, r.line)
     }
+    }
     const t = r.time === undefined ? Number.NaN : Date.parse(r.time)
     if (!Number.isNaN(t)) {
       if (first === null || t < first.t) first = { t, s: r.time! }
@@ -250,5 +271,5 @@ export async function auditStats (file: string, q: AuditQuery = {}): Promise<Aud
   })
   const f = first as { s: string } | null
   const l = last as { s: string } | null
-  return { ...summary, matched, byKind, byEffect, byDestination, byRule, byLine, first: f?.s ?? null, last: l?.s ?? null }
+  return { ...summary, matched, byKind, byEffect, byDestination, byRule, byLine, byRefusal, first: f?.s ?? null, last: l?.s ?? null }
 }

@@ -13,7 +13,9 @@ import { dirname } from 'node:path'
 import pino from 'pino'
 import { format, NsimError } from '../errors.js'
 
-export interface AuditRecord {
+/** One (message, destination): its decision and what became of it. */
+export interface DecisionRecord {
+  /** `decision`: when the message came in; `delivery`: when a queued query was forwarded (decided again then). */
   readonly kind: 'decision' | 'delivery'
   /** Message id assigned by the switch. */
   readonly id: string
@@ -28,15 +30,43 @@ export interface AuditRecord {
   readonly status: string
   readonly latencyMs: number
   readonly shadow?: { effect: string, rule: string | null }
+  /** `delivery` only: the decision the query was queued under, and its policy version. */
+  readonly queued?: { effect: string, rule: string | null, policyVersion: string }
 }
+
+/** A message refused as a whole (authentication, spoofed or unknown ORI, malformed): what the sender claimed, bounded. */
+export interface RefusalRecord {
+  readonly kind: 'refusal'
+  readonly id: string
+  /** The key as far as the input shows one (at most 4 characters), or null. */
+  readonly key: string | null
+  /** The claimed sending ORI when the input shows a well-formed one, or null. */
+  readonly ori: string | null
+  /** The line of the bearer token, or null when the caller was not authenticated. */
+  readonly line: string | null
+  readonly httpStatus: number
+  /** Nlets ER code (`.01`, `.22` ...). */
+  readonly code: string
+  /** Why, at most REFUSAL_REASON_CHARS characters. */
+  readonly reason: string
+}
+
+export type AuditRecord = DecisionRecord | RefusalRecord
+
+/** How much of a refusal's reason the audit keeps. */
+export const REFUSAL_REASON_CHARS = 200
 
 export interface Audit {
   write: (r: AuditRecord) => void
+  /** Resolves once every line written so far is handed to the operating system (the switch sends replies after it). */
+  written: () => Promise<void>
   flush: () => Promise<void>
   close: () => Promise<void>
 }
 
-export const noAudit: Audit = { write: () => {}, flush: async () => {}, close: async () => {} }
+const DONE = Promise.resolve()
+
+export const noAudit: Audit = { write: () => {}, written: async () => await DONE, flush: async () => {}, close: async () => {} }
 
 /** Printable ASCII other than `"` and `\`: written between quotes as it is. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
@@ -67,18 +97,32 @@ export class IsoClock {
 
 /** One audit line, newline included: `{"level":30,"time":"<ISO>",...record}`. */
 export function auditLine (r: AuditRecord, time: string): string {
+  if (r.kind === 'refusal') {
+    return `{"level":30,"time":"${time}","kind":"refusal","id":${str(r.id)},"key":${orNull(r.key)},"ori":${orNull(r.ori)},` +
+      `"line":${orNull(r.line)},"httpStatus":${r.httpStatus},"code":${str(r.code)},"reason":${str(r.reason.slice(0, REFUSAL_REASON_CHARS))}}\n`
+  }
   const latency = Number.isFinite(r.latencyMs) ? String(r.latencyMs) : 'null'
   const shadow = r.shadow === undefined ? '' : `,"shadow":{"effect":${str(r.shadow.effect)},"rule":${orNull(r.shadow.rule)}}`
+  const queued = r.queued === undefined
+    ? ''
+    : `,"queued":{"effect":${str(r.queued.effect)},"rule":${orNull(r.queued.rule)},"policyVersion":${str(r.queued.policyVersion)}}`
   return `{"level":30,"time":"${time}","kind":"${r.kind}","id":${str(r.id)},"key":${str(r.key)},"ori":${str(r.ori)},"line":${str(r.line)},` +
     `"destination":${str(r.destination)},"effect":${str(r.effect)},"rule":${orNull(r.rule)},"policyVersion":${str(r.policyVersion)},` +
-    `"replyKey":${str(r.replyKey)},"status":${str(r.status)},"latencyMs":${latency}${shadow}}\n`
+    `"replyKey":${str(r.replyKey)},"status":${str(r.status)},"latencyMs":${latency}${shadow}${queued}}\n`
 }
 
-/** Pending audit text handed to the file stream at once, at the latest. */
+/** Pending audit text handed to the operating system at once, at the latest. */
 const BATCH_CHARS = 64 * 1024
 
-/** Audit to `file` (created with its folder), buffered and written off the request path, on disk within `flushEveryMs` (1 s). */
-export function fileAudit (file: string, opts: { sync?: boolean, now?: () => number, flushEveryMs?: number } = {}): Audit {
+/**
+ * Audit to `file` (created with its folder). The lines of one turn of the
+ * event loop are handed to the operating system in one write at the end of the
+ * turn (`setImmediate`), and `written()` resolves after it: the switch sends a
+ * turn's replies only then, so a reply never leaves before its audit line is
+ * in the kernel's hands (it survives a kill of the process; a power loss is the
+ * file system's matter).
+ */
+export function fileAudit (file: string, opts: { now?: () => number } = {}): Audit {
   // Fail at start, naming the setting, rather than on the first write.
   try {
     mkdirSync(dirname(file), { recursive: true })
@@ -86,43 +130,52 @@ export function fileAudit (file: string, opts: { sync?: boolean, now?: () => num
   } catch (err) {
     throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_AUDIT_FILE', `cannot write the audit file \`${file}\`: ${(err as Error).message}`)
   }
-  // Buffered up to 4 KB, and on disk within a second however quiet the hub is (`audit search` reads the file).
-  const dest = pino.destination({
-    dest: file, sync: opts.sync ?? false, mkdir: true, minLength: opts.sync ? 0 : 4096, periodicFlush: opts.flushEveryMs ?? 1000,
-  } as Parameters<typeof pino.destination>[0] & { periodicFlush: number })
+  // Synchronous mode: each write is one write(2) of the whole batch (sonic-boom retries EAGAIN).
+  const dest = pino.destination({ dest: file, sync: true, mkdir: true, minLength: 0 })
   // A write error later (disk full) must not take the switch down: report it once.
   let reported = false
-  dest.on('error', (err: Error) => {
+  const report = (err: Error): void => {
     if (!reported) process.emitWarning(format('NSIM_HUB_AUDIT_WRITE', file, err.message), { code: 'NSIM_HUB_AUDIT_WRITE' })
     reported = true
-  })
+  }
+  dest.on('error', report)
   const clock = new IsoClock()
   const now = opts.now ?? Date.now
-  // Lines of this turn of the event loop, handed to sonic-boom together: it
-  // measures its whole pending buffer on every write, which cost more than the
-  // line itself when written one by one.
   let pending = ''
-  let scheduled = false
-  const drain = (): void => {
-    scheduled = false
+  /** The end-of-turn write to come, and what waits on it. */
+  let batch: { promise: Promise<void>, resolve: () => void } | undefined
+  const writeOut = (): void => {
     if (pending === '') return
     const text = pending
     pending = ''
-    dest.write(text)
+    try { dest.write(text) } catch (err) { report(err as Error) }
+  }
+  const endOfTurn = (): void => {
+    const b = batch
+    batch = undefined
+    writeOut()
+    b?.resolve()
+  }
+  const written = async (): Promise<void> => {
+    if (batch === undefined) return await DONE
+    await batch.promise
   }
   const flush = async (): Promise<void> => {
-    drain()
+    endOfTurn()
     await new Promise<void>((resolve) => { dest.flush((err) => { void err; resolve() }) })
   }
   return {
     write: (r) => {
       pending += auditLine(r, clock.format(now()))
-      if (pending.length >= BATCH_CHARS) drain()
-      else if (!scheduled) {
-        scheduled = true
-        setImmediate(drain)
+      if (batch === undefined) {
+        let resolve!: () => void
+        const promise = new Promise<void>((res) => { resolve = res })
+        batch = { promise, resolve }
+        setImmediate(endOfTurn)
       }
+      if (pending.length >= BATCH_CHARS) writeOut()
     },
+    written,
     flush,
     close: async () => {
       await flush()

@@ -1,110 +1,94 @@
 /**
  * @module hub/deliver
  * One (message, destination) after its decision: a denial, a status message
- * (removed, key not served, out of service and queued), or the state's answer,
- * redacted as decided and formatted as the requester sees it.
+ * (removed, key not served), the state's answer redacted as decided and
+ * formatted as the requester sees it, or word that the state is out of service
+ * (the caller queues the query, or, for a queued one, leaves it queued).
+ * Fresh queries and queued ones being forwarded take the same path.
  */
-import type { LineCounters } from '../message/clock.js'
-import { formatRecordBody, formatReply, formatSm, SWITCH_ORI } from '../message/reply.js'
-import { REPLY_FOR, type Message } from '../message/types.js'
 import type { SmCode } from '../message/er.js'
-import type { Decision, RedactField } from '../policy/types.js'
-import { type StateAnswer, type StateQuery, StateUnavailableError } from '../../simulator/states/types.js'
+import { formatRecordBody, formatReply, formatSm, SWITCH_ORI } from '../message/reply.js'
+import { REPLY_FOR } from '../message/types.js'
+import type { Decision } from '../policy/types.js'
 import type { Destination } from './destinations.js'
+import { type StateAnswer, type StateKey, type StateQuery, StateUnavailableError } from './ports/endpoint.js'
 import { redactAnswer } from './redact.js'
-import type { StoreAndForward } from './store-forward.js'
-import type { ReplyOut } from './switch.js'
+import { type Answering, type ReplyOut, stamp, type Stamper } from './replies.js'
 
-export type { Destination }
-
-/** What waits in the store-and-forward queue: the query and what the decision stripped. */
-export interface QueuedQuery {
-  readonly query: StateQuery
-  readonly redact: readonly RedactField[]
-  readonly control?: string
-}
-
-export interface DeliveryContext {
-  readonly id: string
-  readonly message: Message
-  readonly key: StateQuery['key']
+/** A query on its way to one destination: as received, or as it waited in the queue. */
+export interface Leg extends Answering {
+  readonly messageId: string
+  readonly ori: string
+  /** Key decided and delivered (DQG rewritten to DQ). */
+  readonly key: StateKey
   readonly fields: Readonly<Record<string, string>>
   readonly image: boolean
-  readonly line: string
-  readonly receivedAt: number
-  readonly inSeq: number
+  /** Answer timeout: the point-to-point timeout, or the multi-state window. */
   readonly timeoutMs: number
-  readonly multiState: boolean
-  readonly counters: LineCounters
-  readonly now: () => number
-  readonly timeZone?: string | undefined
-  readonly queue: StoreAndForward<QueuedQuery, ReplyOut>
+}
+
+export interface DeliveryEnv extends Stamper {
   /** Seconds a state took to answer, for endpoints that take time (not instant ones). */
   readonly observeState?: ((state: string, seconds: number) => void) | undefined
 }
 
-export interface Outcome {
-  readonly state: string
-  readonly reply: ReplyOut
-  readonly decision: Decision
+/** A reply for the requester (`body`: its text after `TXT`), or the state is out of service. */
+export type Delivered =
+  | { readonly reply: ReplyOut, readonly body: string, readonly unavailable?: undefined }
+  | { readonly unavailable: StateUnavailableError, readonly reply?: undefined, readonly body?: undefined }
+
+/** An SM from the switch about one destination. */
+export function statusReply (env: Stamper, leg: Leg, state: string, code: SmCode, status: ReplyOut['status']): ReplyOut {
+  return { key: 'SM', from: SWITCH_ORI, to: leg.ori, text: formatSm(code, state, leg.key, leg.ori, stamp(env, leg)), state, status }
 }
 
-function clock (ctx: DeliveryContext, receivedAt = ctx.receivedAt) {
-  return {
-    receivedAt: new Date(receivedAt), sentAt: new Date(ctx.now()), inSeq: ctx.inSeq, outSeq: ctx.counters.next(`out:${ctx.line}`),
-    ...(ctx.message.control !== undefined ? { control: ctx.message.control } : {}),
-    ...(ctx.timeZone ? { timeZone: ctx.timeZone } : {}),
-  }
-}
-
-function status (ctx: DeliveryContext, state: string, code: SmCode, st: ReplyOut['status']): ReplyOut {
-  return { key: 'SM', from: SWITCH_ORI, to: ctx.message.ori, text: formatSm(code, state, ctx.key, ctx.message.ori, clock(ctx)), state, status: st }
+function reply (env: Stamper, leg: Leg, state: string, key: string, from: string, body: string, status: ReplyOut['status'],
+  image?: ReplyOut['image']): Delivered {
+  const to = leg.ori
+  const text = formatReply({ ...stamp(env, leg), key, from, to, body })
+  return { reply: image === undefined ? { key, from, to, text, state, status } : { key, from, to, text, state, status, image }, body }
 }
 
 /** A state's answer as the requester receives it (the image rides beside the text, never in it). */
-export function answerReply (a: StateAnswer, to: string, state: string, c: ReturnType<typeof clock>): ReplyOut {
+function answered (env: Stamper, leg: Leg, state: string, a: StateAnswer): Delivered {
   const body = a.status === 'hit' ? formatRecordBody(a.records) : a.message ?? 'NO RECORD FOUND'
-  return {
-    key: a.replyKey, from: a.from, to, text: formatReply({ ...c, key: a.replyKey, from: a.from, to, body }), state,
-    status: a.status, ...(a.image ? { image: a.image } : {}),
-  }
+  return reply(env, leg, state, a.replyKey, a.from, body, a.status, a.image)
 }
 
-export async function deliverOne (ctx: DeliveryContext, state: string, dest: Destination | undefined, decision: Decision,
-  denialText: string): Promise<Omit<Outcome, 'decision'>> {
-  const to = ctx.message.ori
-  if (dest === undefined) return { state, reply: status(ctx, state, '.01', 'status') }
+/** Word that a state did not take the query (multi-state queries are not stored and forwarded). */
+export function notAnswering (env: Stamper, leg: Leg, state: string, err: Error): ReplyOut {
+  return reply(env, leg, state, 'SM', SWITCH_ORI, `${state} COULD NOT ANSWER: ${err.message}`.toUpperCase(), 'noanswer').reply!
+}
+
+export async function deliver (env: DeliveryEnv, leg: Leg, state: string, dest: Destination | undefined, decision: Decision,
+  denialText: string): Promise<Delivered> {
+  if (dest === undefined) return { reply: statusReply(env, leg, state, '.01', 'status'), body: '' }
   if (decision.effect === 'deny') {
-    const key = REPLY_FOR[ctx.key] ?? 'DR'
-    const from = dest.answeringOri(ctx.key)
-    return { state, reply: { key, from, to, text: formatReply({ ...clock(ctx), key, from, to, body: denialText }), state, status: 'denied' } }
+    return reply(env, leg, state, REPLY_FOR[leg.key] ?? 'DR', dest.answeringOri(leg.key), denialText, 'denied')
   }
-  if (dest.status === 'removed') return { state, reply: status(ctx, state, '.04', 'status') }
-  if (!dest.serves(ctx.key)) return { state, reply: status(ctx, state, '.01', 'status') }
-  const query: StateQuery = { id: ctx.id, key: ctx.key, ori: to, state, fields: ctx.fields, image: ctx.image }
+  if (dest.status === 'removed') return { reply: statusReply(env, leg, state, '.04', 'status'), body: '' }
+  if (!dest.serves(leg.key)) return { reply: statusReply(env, leg, state, '.01', 'status'), body: '' }
+  const query: StateQuery = { id: leg.messageId, key: leg.key, ori: leg.ori, state, fields: leg.fields, image: leg.image }
   const redact = decision.redact ?? []
   // An endpoint that answers at once needs no timeout (no AbortController, no timer).
-  const ac = (dest.endpoint as { instant?: boolean }).instant === true ? undefined : new AbortController()
-  const timer = ac === undefined ? undefined : setTimeout(() => { ac.abort() }, ctx.timeoutMs)
-  const started = ac === undefined ? 0 : ctx.now()
+  const ac = dest.endpoint.instant === true ? undefined : new AbortController()
+  const timer = ac === undefined ? undefined : setTimeout(() => { ac.abort() }, leg.timeoutMs)
+  const started = ac === undefined ? 0 : env.now()
   try {
     const answer = await dest.endpoint.query(query, ac?.signal)
     dest.reachable = true
-    return { state, reply: answerReply(redact.length ? redactAnswer(answer, redact) : answer, to, state, clock(ctx)) }
+    return answered(env, leg, state, redact.length ? redactAnswer(answer, redact) : answer)
   } catch (err) {
-    if (err instanceof StateUnavailableError) dest.reachable = false
-    if (err instanceof StateUnavailableError && !ctx.multiState) {
-      const queued: QueuedQuery = { query, redact, ...(ctx.message.control !== undefined ? { control: ctx.message.control } : {}) }
-      const ok = ctx.queue.enqueue(state, { enqueuedAt: ctx.receivedAt, line: ctx.line, query: queued })
-      return { state, reply: status(ctx, state, ok ? '.02' : '.04', ok ? 'queued' : 'status') }
+    if (err instanceof StateUnavailableError) {
+      dest.reachable = false
+      return { unavailable: err }
     }
     const aborted = ac?.signal.aborted === true
-    const why = aborted ? `NO RESPONSE FROM ${state} WITHIN ${ctx.timeoutMs} MS` : `${state} COULD NOT ANSWER: ${(err as Error).message}`.toUpperCase()
-    const st = aborted || err instanceof StateUnavailableError ? 'noanswer' : 'error'
-    return { state, reply: { key: 'SM', from: SWITCH_ORI, to, text: formatReply({ ...clock(ctx), key: 'SM', from: SWITCH_ORI, to, body: why }), state, status: st } }
+    const why = aborted ? `NO RESPONSE FROM ${state} WITHIN ${leg.timeoutMs} MS` : `${state} COULD NOT ANSWER: ${(err as Error).message}`.toUpperCase()
+    return reply(env, leg, state, 'SM', SWITCH_ORI, why, aborted ? 'noanswer' : 'error')
   } finally {
     if (timer !== undefined) clearTimeout(timer)
     // Answers, errors and timeouts alike: how long the state kept the query.
-    if (ac !== undefined) ctx.observeState?.(state, (ctx.now() - started) / 1000)
+    if (ac !== undefined) env.observeState?.(state, (env.now() - started) / 1000)
   }
 }

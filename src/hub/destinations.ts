@@ -2,10 +2,12 @@
  * @module hub/destinations
  * The switch's view of each destination state: its endpoint (in-process or
  * HTTP), the keys it serves (from the catalog, minus keys an operator turned
- * off: SM .01), and whether it is on remove status (SM .04).
+ * off: SM .01), whether it is on remove status (SM .04), and the last fault
+ * set through the hub; what an operator set is kept by the settings port.
  */
 import { stateCatalog, type StateConfig } from '../../simulator/states/catalog.js'
-import type { StateEndpoint, StateFault } from '../../simulator/states/types.js'
+import type { StateEndpoint, StateFault } from './ports/endpoint.js'
+import type { DestinationSettings } from './ports/state.js'
 
 export class Destination {
   readonly state: string
@@ -31,7 +33,27 @@ export class Destination {
   /** `removed` (operator), else the endpoint's own `up`/`down` when it reports one. */
   get health (): string {
     if (this.status === 'removed') return 'removed'
-    return (this.endpoint as { status?: string }).status ?? (this.reachable ? 'up' : 'down')
+    return this.endpoint.status ?? (this.reachable ? 'up' : 'down')
+  }
+
+  /** The fault in force: the endpoint's own when it reports one, else the last one set through the hub. */
+  get currentFault (): StateFault | null {
+    return this.endpoint.fault ?? this.fault
+  }
+
+  /** What an operator set, as the settings store keeps it. */
+  get settings (): DestinationSettings {
+    return { status: this.status, disabledKeys: [...this.disabledKeys], fault: this.fault }
+  }
+
+  /** Take saved settings back (at start); the fault is applied again to an endpoint that lost it (in process). */
+  async restore (s: DestinationSettings): Promise<void> {
+    this.status = s.status
+    this.disabledKeys.clear()
+    for (const k of s.disabledKeys) this.disabledKeys.add(k)
+    this.fault = s.fault
+    if (s.fault !== null && this.endpoint.fault !== undefined) await this.endpoint.setFault?.(s.fault)
+    if (s.fault?.mode === 'down') this.reachable = false
   }
 
   serves (key: string): boolean {

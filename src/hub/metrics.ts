@@ -20,6 +20,8 @@ export interface HubMetrics {
   observeLatency: (seconds: number) => void
   /** Seconds a state endpoint took to answer (HTTP states and states with simulated latency). */
   observeState: (state: string, seconds: number) => void
+  /** A query for a state out of service that could not be stored (SM .04): queue or inbox at its bound, or the store failed. */
+  notStored: (state: string, why: 'queue-full' | 'inbox-full' | 'failed') => void
 }
 
 export interface GaugeSources {
@@ -46,6 +48,10 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
   const shadow = new Counter({
     name: 'nsim_shadow_disagreements_total', help: 'Decisions where the shadow policy disagrees with the live one',
     labelNames: ['destination'] as const, registers: [registry],
+  })
+  const notStored = new Counter({
+    name: 'nsim_not_stored_total', help: 'Queries for a state out of service answered SM .04 instead of being stored, by state and why',
+    labelNames: ['state', 'why'] as const, registers: [registry],
   })
   const latency = new Histogram({
     name: 'nsim_message_duration_seconds', help: 'Time from receipt of a message to its reply',
@@ -86,6 +92,7 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
     observeLatency: (s) => { latency.observe(s) },
     // Only states that take time are timed (rare next to the counters above): no tally needed.
     observeState: (state, s) => { stateLatency.observe({ state }, s) },
+    notStored: (state, why) => { notStored.inc({ state, why }) },
   }
 }
 

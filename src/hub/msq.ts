@@ -7,40 +7,38 @@
  */
 import { formatReply, SWITCH_ORI } from '../message/reply.js'
 import { REPLY_FOR } from '../message/types.js'
-import type { DeliveryContext, Outcome } from './deliver.js'
-import type { ReplyOut } from './switch.js'
+import type { Leg } from './deliver.js'
+import { type Outcome, type ReplyOut, stamp, type Stamper } from './replies.js'
 
-export function mergeMultiState (ctx: DeliveryContext, outcomes: readonly Outcome[]): ReplyOut[] {
-  const groups: Record<string, string[]> = { queried: [], hit: [], nohit: [], noanswer: [], denied: [], status: [] }
+type Group = 'queried' | 'hit' | 'nohit' | 'noanswer' | 'denied' | 'status'
+
+function groupOf (s: ReplyOut['status']): Exclude<Group, 'queried'> {
+  return s === 'hit' ? 'hit' : s === 'nohit' ? 'nohit' : s === 'denied' ? 'denied' : s === 'status' ? 'status' : 'noanswer'
+}
+
+export function mergeMultiState (env: Stamper, leg: Leg, outcomes: readonly Outcome[]): ReplyOut[] {
+  const groups: Record<Group, string[]> = { queried: [], hit: [], nohit: [], noanswer: [], denied: [], status: [] }
   const sections: string[] = []
   const images: Record<string, { mime: string, data: string }> = {}
   for (const o of outcomes) {
-    groups.queried!.push(o.state)
-    const s = o.reply.status
-    const g = s === 'hit' ? 'hit' : s === 'nohit' ? 'nohit' : s === 'denied' ? 'denied' : s === 'status' ? 'status' : 'noanswer'
-    groups[g]!.push(o.state)
-    if (s === 'hit') {
-      sections.push(`--- ${o.state} ${o.reply.from} ---\n${o.reply.text.split('\nTXT\n').slice(1).join('\nTXT\n')}`)
+    groups.queried.push(o.state)
+    groups[groupOf(o.reply.status)].push(o.state)
+    if (o.reply.status === 'hit') {
+      sections.push(`--- ${o.state} ${o.reply.from} ---\n${o.body ?? ''}`)
       if (o.reply.image) images[o.state] = o.reply.image
     }
   }
   const line = (label: string, list: string[]): string => `${label} (${list.length}): ${list.length ? list.join(' ') : 'NONE'}`
   const body = [
     'MULTI-STATE QUERY SUMMARY',
-    line('STATES QUERIED', groups.queried!), line('STATES WITH HITS', groups.hit!), line('STATES WITH NO HIT', groups.nohit!),
-    line('STATES NOT ANSWERING', groups.noanswer!), line('STATES DENYING YOUR AGENCY', groups.denied!),
-    ...(groups.status!.length ? [line('STATES NOT TAKING THIS KEY', groups.status!)] : []),
+    line('STATES QUERIED', groups.queried), line('STATES WITH HITS', groups.hit), line('STATES WITH NO HIT', groups.nohit),
+    line('STATES NOT ANSWERING', groups.noanswer), line('STATES DENYING YOUR AGENCY', groups.denied),
+    ...(groups.status.length ? [line('STATES NOT TAKING THIS KEY', groups.status)] : []),
     ...sections,
   ].join('\n')
-  const key = REPLY_FOR[ctx.key] ?? 'DR'
-  const to = ctx.message.ori
-  const text = formatReply({
-    key, from: SWITCH_ORI, to, body, receivedAt: new Date(ctx.receivedAt), sentAt: new Date(ctx.now()), inSeq: ctx.inSeq,
-    outSeq: ctx.counters.next(`out:${ctx.line}`), ...(ctx.message.control !== undefined ? { control: ctx.message.control } : {}),
-    ...(ctx.timeZone ? { timeZone: ctx.timeZone } : {}),
-  })
-  return [{
-    key, from: SWITCH_ORI, to, text, status: 'summary', summary: groups,
-    ...(Object.keys(images).length ? { images } : {}),
-  } as ReplyOut]
+  const key = REPLY_FOR[leg.key] ?? 'DR'
+  const to = leg.ori
+  const text = formatReply({ ...stamp(env, leg), key, from: SWITCH_ORI, to, body })
+  const merged: ReplyOut = { key, from: SWITCH_ORI, to, text, status: 'summary', summary: groups }
+  return [Object.keys(images).length ? { ...merged, images } : merged]
 }

@@ -28,8 +28,16 @@ export interface HubOptions {
   readonly production: boolean
   readonly tokensFile?: string | undefined
   readonly adminToken?: string | undefined
-  /** Queue bound per state for store-and-forward. */
+  /** Folder of the switch's durable state (`nlets-sim.db`: queue, inboxes, counters, destination settings). */
+  readonly dataDir: string
+  /** Keep the switch's state in memory only (nothing survives the process). */
+  readonly ephemeral: boolean
+  /** SQLite synchronous mode: `normal` survives a killed process, `full` a power loss too. */
+  readonly dbSync: 'normal' | 'full'
+  /** Queue bound per destination for store-and-forward (SM .04 past it). */
   readonly queueMax: number
+  /** Inbox bound per line: replies waiting plus queries queued for the line (SM .04 past it). */
+  readonly inboxMax: number
   /** false: skip policy decisions (benchmarks: filtering on vs off). */
   readonly filtering: boolean
   readonly bodyLimit: number
@@ -52,7 +60,11 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = Object.freeze({
   stateLatency: 'off',
   seed: 2025,
   production: false,
+  dataDir: 'var',
+  ephemeral: false,
+  dbSync: 'normal',
   queueMax: 100_000,
+  inboxMax: 50_000,
   filtering: true,
   bodyLimit: 64 * 1024,
   timeZone: 'America/Phoenix',
@@ -67,6 +79,7 @@ export const DEMO_ADMIN_TOKEN = 'demo-admin'
 export const ENV_VARS: readonly string[] = [
   'NSIM_POLICIES', 'NSIM_REGIONS', 'NSIM_SHADOW', 'NSIM_AUDIT_FILE', 'NSIM_MSQ_WINDOW_MS', 'NSIM_STATE_TIMEOUT_MS',
   'NSIM_STATE_URLS', 'NSIM_STATE_LATENCY', 'NSIM_TOKENS_FILE', 'NSIM_ADMIN_TOKEN', 'NSIM_FILTERING',
+  'NSIM_DATA_DIR', 'NSIM_EPHEMERAL', 'NSIM_DB_SYNC', 'NSIM_QUEUE_MAX', 'NSIM_INBOX_MAX',
 ]
 
 function positive (name: string, v: string): number {
@@ -105,6 +118,17 @@ export function hubOptionsFromEnv (env: NodeJS.ProcessEnv = process.env): Partia
   if (env.NSIM_TOKENS_FILE) o.tokensFile = env.NSIM_TOKENS_FILE
   if (env.NSIM_ADMIN_TOKEN) o.adminToken = env.NSIM_ADMIN_TOKEN
   if (env.NSIM_FILTERING === 'off') o.filtering = false
+  if (env.NSIM_DATA_DIR) o.dataDir = env.NSIM_DATA_DIR
+  if (env.NSIM_EPHEMERAL !== undefined && env.NSIM_EPHEMERAL !== '') {
+    if (env.NSIM_EPHEMERAL !== '1' && env.NSIM_EPHEMERAL !== '0') throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_EPHEMERAL', 'must be 1 or 0')
+    o.ephemeral = env.NSIM_EPHEMERAL === '1'
+  }
+  if (env.NSIM_DB_SYNC) {
+    if (env.NSIM_DB_SYNC !== 'normal' && env.NSIM_DB_SYNC !== 'full') throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_DB_SYNC', 'must be normal or full')
+    o.dbSync = env.NSIM_DB_SYNC
+  }
+  if (env.NSIM_QUEUE_MAX) o.queueMax = positive('NSIM_QUEUE_MAX', env.NSIM_QUEUE_MAX)
+  if (env.NSIM_INBOX_MAX) o.inboxMax = positive('NSIM_INBOX_MAX', env.NSIM_INBOX_MAX)
   o.production = env.NODE_ENV === 'production'
   return o as Partial<HubOptions>
 }

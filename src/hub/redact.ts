@@ -4,7 +4,7 @@
  * formatted: fields by category, the photo by dropping the image.
  */
 import type { RedactField } from '../policy/types.js'
-import type { StateAnswer } from '../../simulator/states/types.js'
+import type { StateAnswer } from './ports/endpoint.js'
 
 export function redactAnswer (a: StateAnswer, fields: readonly RedactField[]): StateAnswer {
   if (fields.length === 0) return a

@@ -7,7 +7,7 @@
 import { Pool } from 'undici'
 import {
   type StateAnswer, type StateEndpoint, type StateFault, type StateQuery, StateQueryError, StateUnavailableError,
-} from '../../simulator/states/types.js'
+} from './ports/endpoint.js'
 
 export interface HttpStateEndpointOptions {
   /** Base URL of the state server, e.g. `http://127.0.0.1:9101`. */

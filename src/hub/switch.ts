@@ -4,11 +4,14 @@
  * parsed, validated, checked against the directory (the sending ORI must belong
  * to the line), expanded to destination states, decided per state by that
  * state's policy, delivered, and answered; every (message, destination) pair is
- * audited and counted. Fastify routes are a thin shell around `handle`.
+ * audited and counted, and so is every refused message. A query for a state
+ * out of service is queued (SM .02) and forwarded when the state is back,
+ * decided again then (`forward.ts`). The switch's state lives behind ports
+ * (`ports/`); Fastify routes are a thin shell around `handle`.
  */
+import { format } from '../errors.js'
 import { type MessageError, messageError } from '../message/er.js'
-import type { QueryKey } from '../message/keys.js'
-import { LineCounters } from '../message/clock.js'
+import { isQueryKey } from '../message/keys.js'
 import { parseJsonMessage } from '../message/json.js'
 import { parseLegacy } from '../message/legacy.js'
 import { formatEr, SWITCH_ORI } from '../message/reply.js'
@@ -18,46 +21,19 @@ import { type DestinationClassifier, fieldMap, makeClassifier, validateMessage }
 import { decideState } from '../policy/evaluate.js'
 import type { PolicyStore } from '../policy/store.js'
 import type { Decision } from '../policy/types.js'
-import type { StateQuery } from '../../simulator/states/types.js'
-import type { Audit } from './audit.js'
-import { answerReply, deliverOne, type DeliveryContext, type Outcome, type QueuedQuery } from './deliver.js'
+import { type Audit, REFUSAL_REASON_CHARS } from './audit.js'
+import { deliver, type DeliveryEnv, type Leg, notAnswering, statusReply } from './deliver.js'
 import type { Destination } from './destinations.js'
-import { redactAnswer } from './redact.js'
 import { expandDestinations } from './expand.js'
+import { drainQueue } from './forward.js'
 import type { HubMetrics } from './metrics.js'
 import { mergeMultiState } from './msq.js'
+import type { StateKey } from './ports/endpoint.js'
+import type { SwitchState } from './ports/state.js'
 import type { RegionTable } from './regions.js'
-import type { StoreAndForward } from './store-forward.js'
+import { type Outcome, type ReplyOut, stamp, type SwitchResult } from './replies.js'
 
-export interface ReplyOut {
-  readonly key: string
-  readonly from: string
-  readonly to: string
-  readonly text: string
-  /** Jurisdiction the reply concerns, when there is one. */
-  readonly state?: string
-  readonly status: 'hit' | 'nohit' | 'denied' | 'queued' | 'status' | 'noanswer' | 'error' | 'summary'
-  readonly image?: { mime: string, data: string }
-  /** Multi-state summary: photos of the states that had a hit. */
-  readonly images?: Readonly<Record<string, { mime: string, data: string }>>
-  readonly summary?: Readonly<Record<string, readonly string[]>>
-}
-
-export interface DecisionOut {
-  readonly destination: string
-  readonly effect: string
-  readonly rule: string | null
-  readonly policyVersion: string
-}
-
-export interface SwitchResult {
-  readonly id: string
-  readonly httpStatus: number
-  readonly replies: readonly ReplyOut[]
-  readonly decisions: readonly DecisionOut[]
-  /** The ER, when the message was refused as a whole. */
-  readonly error?: MessageError
-}
+export type { DecisionOut, ReplyOut, SwitchResult } from './replies.js'
 
 export interface SwitchOptions {
   readonly msqWindowMs: number
@@ -72,7 +48,8 @@ export interface SwitchDeps {
   readonly shadow?: PolicyStore | undefined
   readonly destinations: ReadonlyMap<string, Destination>
   readonly regions: RegionTable
-  readonly queue: StoreAndForward<QueuedQuery, ReplyOut>
+  /** Queue, inboxes, sequence counters, destination settings. */
+  readonly state: SwitchState
   readonly audit: Audit
   readonly metrics?: HubMetrics | undefined
   readonly now?: () => number
@@ -82,22 +59,39 @@ export type Inbound = { readonly kind: 'text', readonly text: string } | { reado
 
 const ALLOW_ALL = (version: string): Decision => ({ effect: 'allow', rule: null, policyVersion: version })
 
-export class Switch {
+/** A message's decision inputs for one destination. */
+export interface DecisionInput {
+  readonly ori: string
+  readonly key: StateKey
+  readonly image: boolean
+  readonly fields: Readonly<Record<string, string>>
+  readonly time: number
+}
+
+export class Switch implements DeliveryEnv {
   readonly deps: SwitchDeps
   readonly options: SwitchOptions
   readonly classify: DestinationClassifier
-  readonly counters = new LineCounters()
-  readonly #now: () => number
+  readonly now: () => number
+  readonly timeZone: string | undefined
+  readonly observeState: ((state: string, seconds: number) => void) | undefined
   readonly #serving = new Map<string, readonly string[]>()
   readonly #idBase = Date.now().toString(36)
   readonly #draining = new Map<string, Promise<number>>()
   #seq = 0
+  #stopping = false
 
   constructor (deps: SwitchDeps, options: SwitchOptions) {
     this.deps = deps
     this.options = options
     this.classify = makeClassifier(deps.regions.keys())
-    this.#now = deps.now ?? Date.now
+    this.now = deps.now ?? Date.now
+    this.timeZone = options.timeZone
+    this.observeState = deps.metrics?.observeState
+  }
+
+  get sequences (): SwitchState['sequences'] {
+    return this.deps.state.sequences
   }
 
   /** States that serve a (rewritten) key: the NL fan-out list. */
@@ -115,10 +109,15 @@ export class Switch {
     this.#serving.clear()
   }
 
+  /** A fresh message id (unique across restarts: the base is the start time). */
+  nextId (): string {
+    return `${this.#idBase}-${(++this.#seq).toString(36)}`
+  }
+
   /** Handle one message sent on `line`. Never throws for bad input. */
   async handle (input: Inbound, line: string): Promise<SwitchResult> {
-    const receivedAt = this.#now()
-    const id = `${this.#idBase}-${(++this.#seq).toString(36)}`
+    const receivedAt = this.now()
+    const id = this.nextId()
     const raw = input.kind === 'text' ? input.text : JSON.stringify(input.body)
     const parsed = input.kind === 'text' ? parseLegacy(input.text) : parseJsonMessage(input.body)
     if (!parsed.ok) return this.refuse(id, 400, parsed.error, raw, guessOri(raw, line), line, receivedAt)
@@ -135,121 +134,127 @@ export class Switch {
     return await this.#route(id, m, line, receivedAt)
   }
 
+  /** The live decision for one destination (allow-all with filtering off), and the shadow's when a shadow set runs. */
+  decide (state: string, input: DecisionInput): { decision: Decision, shadow?: Decision | undefined, denialText: string } {
+    const set = this.deps.store.current
+    const st = set.states.get(state)
+    const req = {
+      ori: input.ori, state, key: input.key, image: input.image, time: input.time,
+      ...(input.fields.RSN ? { reason: input.fields.RSN } : {}), ...(input.fields.PUR ? { purpose: input.fields.PUR } : {}),
+    }
+    const decision = !this.options.filtering ? ALLOW_ALL(set.version) : st === undefined ? set.unknownState : decideState(req, st, set)
+    const shadowSet = this.deps.shadow?.current
+    let shadow: Decision | undefined
+    if (shadowSet !== undefined) {
+      const sst = shadowSet.states.get(state)
+      shadow = sst === undefined ? shadowSet.unknownState : decideState(req, sst, shadowSet)
+      if (shadow.effect !== decision.effect || shadow.rule !== decision.rule) this.deps.metrics?.shadowDisagreement(state)
+    }
+    this.deps.metrics?.decision(input.key, state, decision.effect, decision.rule)
+    return { decision, shadow, denialText: st?.denialText ?? '' }
+  }
+
   async #route (id: string, m: Message, line: string, receivedAt: number): Promise<SwitchResult> {
-    const key = rewriteKey(m.key) as StateQuery['key']
+    const key = rewriteKey(m.key) as StateKey
     const fields = fieldMap(m)
     const image = fields.IMQ === 'Y'
     const { states, multiState } = expandDestinations(m.destinations, key, this.deps.regions, this.classify, (k) => this.servingStates(k))
-    const set = this.deps.store.current
-    const shadowSet = this.deps.shadow?.current
-    const inSeq = this.counters.next(`in:${line}`)
-    const ctx: DeliveryContext = {
-      id, message: m, key, fields, image, line, receivedAt, inSeq,
+    const leg: Leg = {
+      messageId: id, ori: m.ori, key, fields, image, line, receivedAt, inSeq: this.sequences.next(`in:${line}`),
       timeoutMs: multiState ? this.options.msqWindowMs : this.options.stateTimeoutMs,
-      multiState, counters: this.counters, now: this.#now, timeZone: this.options.timeZone,
-      queue: this.deps.queue, observeState: this.deps.metrics?.observeState,
+      ...(m.control !== undefined ? { control: m.control } : {}),
     }
-    const time = receivedAt
+    const input: DecisionInput = { ori: m.ori, key, image, fields, time: receivedAt }
     const one = async (state: string): Promise<Outcome> => {
       const dest = this.deps.destinations.get(state)
-      const st = set.states.get(state)
-      const req = { ori: m.ori, state, key: key as QueryKey, image, time, ...(fields.RSN ? { reason: fields.RSN } : {}), ...(fields.PUR ? { purpose: fields.PUR } : {}) }
-      const decision = !this.options.filtering ? ALLOW_ALL(set.version) : st === undefined ? set.unknownState : decideState(req, st, set)
-      let shadow: Decision | undefined
-      if (shadowSet !== undefined) {
-        const sst = shadowSet.states.get(state)
-        shadow = sst === undefined ? shadowSet.unknownState : decideState(req, sst, shadowSet)
-        if (shadow.effect !== decision.effect || shadow.rule !== decision.rule) this.deps.metrics?.shadowDisagreement(state)
-      }
-      this.deps.metrics?.decision(key, state, decision.effect, decision.rule)
-      const out = await deliverOne(ctx, state, dest, decision, st?.denialText ?? '')
+      const { decision, shadow, denialText } = this.decide(state, input)
+      const d = await deliver(this, leg, state, dest, decision, denialText)
+      let reply: ReplyOut
+      if (d.unavailable === undefined) reply = d.reply
+      else if (multiState) reply = notAnswering(this, leg, state, d.unavailable)
+      else reply = await this.#enqueue(leg, m.key, state, decision)
       this.deps.audit.write({
         kind: 'decision', id, key: m.key, ori: m.ori, line, destination: state, effect: decision.effect, rule: decision.rule,
-        policyVersion: decision.policyVersion, replyKey: out.reply.key, status: out.reply.status, latencyMs: this.#now() - receivedAt,
+        policyVersion: decision.policyVersion, replyKey: reply.key, status: reply.status, latencyMs: this.now() - receivedAt,
         ...(shadow ? { shadow: { effect: shadow.effect, rule: shadow.rule } } : {}),
       })
-      return { ...out, decision }
+      return d.body === undefined ? { state, reply, decision } : { state, reply, decision, body: d.body }
     }
     // Most messages have one destination: no Promise.all for them.
     const outcomes = states.length === 1 ? [await one(states[0]!)] : await Promise.all(states.map(one))
     const decisions = outcomes.map((o) => ({ destination: o.state, effect: o.decision.effect, rule: o.decision.rule, policyVersion: o.decision.policyVersion }))
-    const replies = multiState ? mergeMultiState(ctx, outcomes) : outcomes.map((o) => o.reply)
+    const replies = multiState ? mergeMultiState(this, leg, outcomes) : outcomes.map((o) => o.reply)
     this.deps.metrics?.message(m.key, 'ok')
-    this.deps.metrics?.observeLatency((this.#now() - receivedAt) / 1000)
+    this.deps.metrics?.observeLatency((this.now() - receivedAt) / 1000)
     return { id, httpStatus: 200, replies, decisions }
   }
 
-  /** Refuse a whole message with an ER from the switch (bad input, unknown or foreign ORI). */
-  refuse (id: string, httpStatus: number, error: MessageError, raw: string, to: string, line: string, receivedAt: number): SwitchResult {
-    const sentAt = this.#now()
-    const text = formatEr(error, raw, to, {
-      receivedAt: new Date(receivedAt), sentAt: new Date(sentAt), inSeq: this.counters.next(`in:${line}`), outSeq: this.counters.next(`out:${line}`),
-      ...(this.options.timeZone ? { timeZone: this.options.timeZone } : {}),
-    })
-    this.deps.metrics?.message(raw.slice(0, 3).split('.')[0] || '?', httpStatus === 400 ? 'er' : 'forbidden')
+  /** Keep a query for a state out of service: SM .02 (will forward), or SM .04 (not stored) at a bound or on a store failure. */
+  async #enqueue (leg: Leg, sentKey: string, state: string, decision: Decision): Promise<ReplyOut> {
+    let r: Awaited<ReturnType<SwitchState['queue']['enqueue']>> | 'failed'
+    try {
+      r = await this.deps.state.queue.enqueue({
+        messageId: leg.messageId, line: leg.line, state, sentKey, key: leg.key, ori: leg.ori, fields: leg.fields, image: leg.image,
+        inSeq: leg.inSeq, receivedAt: leg.receivedAt, ...(leg.control !== undefined ? { control: leg.control } : {}),
+        decision: { effect: decision.effect, rule: decision.rule, policyVersion: decision.policyVersion, ...(decision.redact ? { redact: decision.redact } : {}) },
+      })
+    } catch (err) {
+      process.emitWarning(format('NSIM_HUB_STORE', `could not queue a query for ${state}: ${(err as Error).message}`), { code: 'NSIM_HUB_STORE' })
+      r = 'failed'
+    }
+    if (r !== 'queued') this.deps.metrics?.notStored(state, r)
+    return r === 'queued' ? statusReply(this, leg, state, '.02', 'queued') : statusReply(this, leg, state, '.04', 'status')
+  }
+
+  /** Refuse a whole message with an ER from the switch (bad input, unknown or foreign ORI); audited as a refusal. */
+  refuse (id: string, httpStatus: number, error: MessageError, raw: string, to: string, line: string | null, receivedAt: number): SwitchResult {
+    const clock = line === null
+      ? { receivedAt: new Date(receivedAt), sentAt: new Date(this.now()), inSeq: 0, outSeq: 0, ...(this.timeZone ? { timeZone: this.timeZone } : {}) }
+      : stamp(this, { receivedAt, inSeq: this.sequences.next(`in:${line}`), line })
+    const text = formatEr(error, raw, to, clock)
+    const key = /^[A-Z]{2,4}(?=\.)/.exec(raw)?.[0] ?? null
+    // Metric labels take values from fixed sets only: an unknown key is `?`.
+    this.deps.metrics?.message(key !== null && isQueryKey(key) ? key : '?', line === null ? 'unauthorized' : httpStatus === 400 ? 'er' : 'forbidden')
     this.deps.metrics?.er(error.code)
+    this.deps.audit.write({
+      kind: 'refusal', id, key, ori: /^[A-Z0-9]{9}$/.test(to) ? to : null, line, httpStatus, code: error.code,
+      reason: `${error.text}${error.detail ? `: ${error.detail}` : ''}`.slice(0, REFUSAL_REASON_CHARS),
+    })
     return { id, httpStatus, error, decisions: [], replies: [{ key: 'ER', from: SWITCH_ORI, to, text, status: 'error' }] }
   }
 
-  /** A fresh message id. */
-  nextId (): string {
-    return `${this.#idBase}-${(++this.#seq).toString(36)}`
+  /** An ER for a caller the hub could not authenticate (no message processing); audited as a refusal. */
+  unauthorized (raw: string, why: string): SwitchResult {
+    return this.refuse(this.nextId(), 401, messageError('.01', why), raw, guessOri(raw, ''), null, this.now())
   }
 
-  /** An ER for a caller the hub could not authenticate (no message processing). */
-  unauthorized (raw: string, why: string): SwitchResult {
-    const id = `${this.#idBase}-${(++this.#seq).toString(36)}`
-    const now = this.#now()
-    const error = messageError('.01', why)
-    const to = guessOri(raw, '')
-    const text = formatEr(error, raw, to, { receivedAt: new Date(now), sentAt: new Date(now), inSeq: 0, outSeq: 0, ...(this.options.timeZone ? { timeZone: this.options.timeZone } : {}) })
-    this.deps.metrics?.message('?', 'unauthorized')
-    return { id, httpStatus: 401, error, decisions: [], replies: [{ key: 'ER', from: SWITCH_ORI, to, text, status: 'error' }] }
+  /** True once `stop` was called: drains end at their next query. */
+  get stopping (): boolean {
+    return this.#stopping
+  }
+
+  /** Stop forwarding (at shutdown) and wait for running drains to end; what they had not delivered stays queued. */
+  async stop (): Promise<void> {
+    this.#stopping = true
+    await Promise.allSettled(this.#draining.values())
   }
 
   /** Deliver what is queued for a state that may be back; returns how many were delivered. */
   async drain (state: string): Promise<number> {
     const dest = this.deps.destinations.get(state)
-    if (dest === undefined) return 0
+    if (dest === undefined || this.#stopping) return 0
     // One drain per state at a time, so queued queries are delivered in order;
     // a caller arriving during a drain waits for it, then drains what is left.
     const running = this.#draining.get(state)
     if (running !== undefined) await running.catch(() => 0)
-    if (this.deps.queue.depth(state) === 0) return 0
-    const p = this.#drainQueue(state, dest)
+    if (this.deps.state.queue.depth(state) === 0) return 0
+    const p = drainQueue(this, state, dest)
     this.#draining.set(state, p)
     try {
       return await p
     } finally {
       if (this.#draining.get(state) === p) this.#draining.delete(state)
     }
-  }
-
-  async #drainQueue (state: string, dest: Destination): Promise<number> {
-    const items = this.deps.queue.take(state)
-    let delivered = 0
-    for (let i = 0; i < items.length; i++) {
-      const p = items[i]!
-      try {
-        const { query: q, redact, control } = p.query
-        const answer = await dest.endpoint.query(q)
-        const now = this.#now()
-        const reply = answerReply(redact.length ? redactAnswer(answer, redact) : answer, q.ori, state, {
-          receivedAt: new Date(p.enqueuedAt), sentAt: new Date(now), inSeq: 0, outSeq: this.counters.next(`out:${p.line}`),
-          ...(control !== undefined ? { control } : {}), ...(this.options.timeZone ? { timeZone: this.options.timeZone } : {}),
-        })
-        this.deps.queue.deliver(p.line, reply)
-        this.deps.audit.write({
-          kind: 'delivery', id: q.id, key: q.key, ori: q.ori, line: p.line, destination: state, effect: redact.length ? 'redact' : 'allow', rule: null,
-          policyVersion: this.deps.store.current.version, replyKey: answer.replyKey, status: answer.status, latencyMs: now - p.enqueuedAt,
-        })
-        delivered++
-      } catch {
-        this.deps.queue.putBack(state, items.slice(i))
-        break
-      }
-    }
-    return delivered
   }
 }
 

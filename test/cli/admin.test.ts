@@ -43,7 +43,7 @@ async function closedPort (): Promise<number> {
   return port
 }
 
-const hub = await buildHub({ auditFile: false, logger: false, docs: false })
+const hub = await buildHub({ ephemeral: true, auditFile: false, logger: false, docs: false })
 t.teardown(() => hub.close())
 const url = await listen(hub)
 
@@ -112,7 +112,7 @@ t.test('reload', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'nsim-admin-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   await cp('policies', dir, { recursive: true })
-  const other = await buildHub({ auditFile: false, logger: false, docs: false, policiesDir: dir, regionsFile: join(dir, 'regions.yaml') })
+  const other = await buildHub({ ephemeral: true, auditFile: false, logger: false, docs: false, policiesDir: dir, regionsFile: join(dir, 'regions.yaml') })
   t.teardown(() => other.close())
   const otherUrl = await listen(other)
   await writeFile(join(dir, 'states/IL.yaml'), 'state: IL\ndefault: maybe\n')

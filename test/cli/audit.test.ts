@@ -176,7 +176,7 @@ t.test('errors', async (t) => {
   t.match(await usage('search', '--file', file, '--source', '1X'), /--source `1X`/)
   t.match(await usage('search', '--file', file, '--source', 'TX00201000'), /--source/)
   t.match(await usage('search', '--file', file, '--effect', 'maybe'), /--effect must be deny, allow or redact, got `maybe`/)
-  t.match(await usage('search', '--file', file, '--kind', 'reply'), /--kind must be decision or delivery/)
+  t.match(await usage('search', '--file', file, '--kind', 'reply'), /--kind must be decision, delivery or refusal/)
   t.match(await usage('search', '--file', file, '--rule', ''), /--rule needs a rule id/)
   t.match(await usage('search', '--file', file, '--limit', 'ten'), /--limit must be a non-negative integer/)
   t.match(await usage('search', '--bogus'), /bogus/)

@@ -229,7 +229,7 @@ t.test('the compose topology as processes', { timeout: 20_000 }, async (t) => {
   for (const s of states) t.match(await waitHealthy(s.proc, stateUrls[s.state]!, 5000), { state: s.state, status: 'up' }, `${s.state} healthy`)
 
   const port = await freePort()
-  const hubProc = start('hub', ['serve', '--port', String(port), '--state-urls', Object.entries(stateUrls).map(([s, u]) => `${s}=${u}`).join(','), '--audit', 'off'], env)
+  const hubProc = start('hub', ['serve', '--port', String(port), '--state-urls', Object.entries(stateUrls).map(([s, u]) => `${s}=${u}`).join(','), '--audit', 'off', '--ephemeral'], env)
   const hub = `http://127.0.0.1:${port}`
   t.match(await waitHealthy(hubProc, hub, 10_000), { status: 'ok' }, 'hub healthy')
 

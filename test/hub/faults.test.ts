@@ -30,7 +30,11 @@ t.test('down: SM .02, stored, delivered on recovery to the line inbox, nothing l
   t.ok(replies.every((r) => r.key === 'DR' && r.from === 'ILOLN0000'), 'answers from IL')
   t.ok(replies.every((r, i) => r.text.includes(`D${2000000 + i}`) || r.text.includes('NO RECORD FOUND')), 'in order')
   const again = await hub.app.inject({ url: '/v1/inbox', headers: { authorization: 'Bearer demo-TX' } })
-  t.same(again.json().replies, [], 'reading the inbox empties it')
+  t.equal(again.json().replies.length, n, 'unacknowledged replies come back on the next read')
+  const ack = await hub.app.inject({ method: 'POST', url: '/v1/inbox/ack', headers: { authorization: 'Bearer demo-TX' }, payload: { ids: replies.map((r) => (r as unknown as { id: string }).id) } })
+  t.same(ack.json(), { acknowledged: n, waiting: 0 })
+  const after = await hub.app.inject({ url: '/v1/inbox', headers: { authorization: 'Bearer demo-TX' } })
+  t.same(after.json().replies, [], 'acknowledged replies are gone')
   const otherLine = await hub.app.inject({ url: '/v1/inbox', headers: { authorization: 'Bearer demo-AX' } })
   t.same(otherLine.json().replies, [], 'another line never sees them')
 })
@@ -41,7 +45,7 @@ t.test('removed (SM .04, not stored), key not served (SM .01), slow, flapping', 
   const removed = await send(hub, 'TX', 'DQ.TX0020100.WA.TXTOLN/D1')
   t.match(removed.body.replies[0], { key: 'SM', status: 'status' })
   t.match(removed.body.replies[0]?.text, /\.04\. USER OUT OF SERVICE FOR MSG TYPE, NLETS WILL NOT FORWARD/)
-  t.equal(hub.ctx.sw.deps.queue.depth('WA'), 0, 'not stored')
+  t.equal(hub.ctx.sw.deps.state.queue.depth('WA'), 0, 'not stored')
   await hub.app.inject({ method: 'PUT', url: '/v1/admin/states/WA/status', headers: ADMIN, payload: { status: 'up', disabledKeys: ['KQ'] } })
   const keyOff = await send(hub, 'TX', 'KQ.TX0020100.WA.TXTOLN/D1')
   t.match(keyOff.body.replies[0]?.text, /\.01\. USER DOES NOT RESPOND TO MSG TYPE, NLETS WILL NOT FORWARD/)
@@ -110,7 +114,7 @@ t.test('audit: one record per (message, destination), no image bytes', async (t)
 
 t.test('an audit file that cannot be written fails the start, naming the setting', async (t) => {
   const { buildHub } = await import('../../src/hub/app.js')
-  await t.rejects(buildHub({ auditFile: '/dev/null/nsim/audit.ndjson', docs: false }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_AUDIT_FILE/ })
+  await t.rejects(buildHub({ ephemeral: true, auditFile: '/dev/null/nsim/audit.ndjson', docs: false }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_AUDIT_FILE/ })
 })
 
 t.test('a state reached over HTTP shows as down in health and the admin list after a fault or a failed delivery', async (t) => {

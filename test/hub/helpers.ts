@@ -10,13 +10,13 @@ import { buildHub, type Hub } from '../../src/hub/app.js'
 import type { HubOptions } from '../../src/hub/options.js'
 import { stateCatalog } from '../../simulator/states/catalog.js'
 import { answerQuery } from '../../simulator/states/records.js'
-import type { StateQuery } from '../../simulator/states/types.js'
+import type { StateQuery } from '../../src/hub/ports/endpoint.js'
 
 /** Headers of the demo admin token. */
 export const ADMIN = { authorization: 'Bearer demo-admin' }
 
 export async function testHub (t: Test, opts: Partial<HubOptions> = {}): Promise<Hub> {
-  const hub = await buildHub({ auditFile: false, logger: false, docs: false, now: () => Date.parse('2025-11-25T17:00:00Z'), ...opts })
+  const hub = await buildHub({ auditFile: false, logger: false, docs: false, ephemeral: true, now: () => Date.parse('2025-11-25T17:00:00Z'), ...opts })
   t.teardown(async () => { await hub.close() })
   return hub
 }

@@ -53,7 +53,7 @@ t.test('health, metrics, unknown routes', async (t) => {
 t.test('policy reload: atomic swap, last good kept on error', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nsim-hub-policies-'))
   cpSync('policies', dir, { recursive: true })
-  const hub = await buildHub({ policiesDir: dir, regionsFile: join(dir, 'regions.yaml'), auditFile: false, docs: false })
+  const hub = await buildHub({ ephemeral: true, policiesDir: dir, regionsFile: join(dir, 'regions.yaml'), auditFile: false, docs: false })
   t.teardown(async () => { await hub.close() })
   const admin = { authorization: 'Bearer demo-admin' }
   const v1 = hub.ctx.store.current.version
@@ -76,12 +76,12 @@ t.test('the hub refuses to start on an invalid policy set, and production refuse
   const dir = mkdtempSync(join(tmpdir(), 'nsim-hub-bad-'))
   cpSync('policies', dir, { recursive: true })
   writeFileSync(join(dir, 'states', 'IL.yaml'), 'state: IL\nversion: x\ndefault: allow\nrules: [}\n')
-  await t.rejects(buildHub({ policiesDir: dir, regionsFile: join(dir, 'regions.yaml'), auditFile: false }), { code: 'NSIM_POLICY_SET_INVALID', message: /IL\.yaml/ })
-  await t.rejects(buildHub({ production: true, auditFile: false }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_TOKENS_FILE/ })
+  await t.rejects(buildHub({ ephemeral: true, policiesDir: dir, regionsFile: join(dir, 'regions.yaml'), auditFile: false }), { code: 'NSIM_POLICY_SET_INVALID', message: /IL\.yaml/ })
+  await t.rejects(buildHub({ ephemeral: true, production: true, auditFile: false }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_TOKENS_FILE/ })
   const tokens = join(dir, 'tokens.json')
   writeFileSync(tokens, JSON.stringify({ lines: { TX: 'sha256:' + (await import('../../src/hub/lines.js')).sha256('s3cret') } }))
-  await t.rejects(buildHub({ production: true, tokensFile: tokens, auditFile: false }), { message: /NSIM_ADMIN_TOKEN/ })
-  const hub = await buildHub({ production: true, tokensFile: tokens, adminToken: 'adm', auditFile: false, docs: false })
+  await t.rejects(buildHub({ ephemeral: true, production: true, tokensFile: tokens, auditFile: false }), { message: /NSIM_ADMIN_TOKEN/ })
+  const hub = await buildHub({ ephemeral: true, production: true, tokensFile: tokens, adminToken: 'adm', auditFile: false, docs: false })
   t.teardown(async () => { await hub.close() })
   t.equal((await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1')).status, 401, 'demo-TX refused in production')
   t.equal((await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1', { authorization: 'Bearer s3cret' })).status, 200, 'the hashed token works')

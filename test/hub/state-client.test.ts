@@ -8,7 +8,7 @@ import t, { type Test } from 'tap'
 import { HttpStateEndpoint, StateTimeoutError } from '../../src/hub/state-client.js'
 import { buildStateServer } from '../../simulator/states/server.js'
 import { SimulatedState } from '../../simulator/states/simulated-state.js'
-import { type StateQuery, StateQueryError, StateUnavailableError } from '../../simulator/states/types.js'
+import { type StateQuery, StateQueryError, StateUnavailableError } from '../../src/hub/ports/endpoint.js'
 
 const q: StateQuery = { id: 'H1', key: 'DQ', ori: 'AZNLETS20', state: 'NC', fields: { OLN: 'N77' }, image: true }
 

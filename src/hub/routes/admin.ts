@@ -5,8 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { STATE_KEYS } from '../../../simulator/states/types.js'
-import type { StateFault } from '../../../simulator/states/types.js'
+import { type StateFault, STATE_KEYS } from '../ports/endpoint.js'
 import { toJurisdiction } from '../../directory/model.js'
 import { formatDiagnostic } from '../../diagnostics.js'
 import type { HubContext } from '../context.js'
@@ -47,8 +46,8 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
 
     admin.get('/v1/admin/states', { schema: { summary: 'Every destination: transport, status, fault, queue depth, keys turned off' } }, async () => {
       return [...ctx.destinations.values()].map((d) => ({
-        state: d.state, transport: d.transport, status: d.health, fault: (d.endpoint as { fault?: StateFault }).fault ?? d.fault,
-        queued: ctx.sw.deps.queue.depth(d.state), keys: d.config.keys, disabledKeys: [...d.disabledKeys], photos: d.config.photos,
+        state: d.state, transport: d.transport, status: d.health, fault: d.currentFault,
+        queued: ctx.sw.deps.state.queue.depth(d.state), keys: d.config.keys, disabledKeys: [...d.disabledKeys], photos: d.config.photos,
       }))
     })
 
@@ -61,14 +60,23 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
       if ((f.mode === 'slow' && f.latencyMs === undefined) || (f.mode === 'flapping' && f.periodMs === undefined)) {
         return await reply.code(400).send({ statusCode: 400, code: 'NSIM_HUB_BAD_REQUEST', error: 'Bad Request', message: f.mode === 'slow' ? 'mode slow needs latencyMs' : 'mode flapping needs periodMs' })
       }
-      const ep = d.endpoint as { setFault?: (f: StateFault) => unknown }
-      if (ep.setFault === undefined) return await reply.code(409).send({ statusCode: 409, code: 'NSIM_HUB_BAD_REQUEST', error: 'Conflict', message: `${d.state} takes no faults` })
-      await ep.setFault(f)
+      if (d.endpoint.setFault === undefined) return await reply.code(409).send({ statusCode: 409, code: 'NSIM_HUB_BAD_REQUEST', error: 'Conflict', message: `${d.state} takes no faults` })
+      // Recorded (and kept across restarts) whether or not the endpoint can be told now.
       d.fault = f.mode === 'up' ? null : f
+      await ctx.sw.deps.state.destinations.save(d.state, d.settings)
+      try {
+        await d.endpoint.setFault(f)
+      } catch (err) {
+        d.reachable = false
+        return await reply.code(502).send({
+          statusCode: 502, code: 'NSIM_HUB_STATE_UNREACHABLE', error: 'Bad Gateway',
+          message: `fault recorded, but ${d.state} could not be told: ${(err as Error).message}`,
+        })
+      }
       if (f.mode === 'up') d.reachable = true
       else if (f.mode === 'down') d.reachable = false
       const delivered = f.mode === 'up' ? await ctx.sw.drain(d.state) : 0
-      return { state: d.state, fault: f, delivered, queued: ctx.sw.deps.queue.depth(d.state) }
+      return { state: d.state, fault: f, delivered, queued: ctx.sw.deps.state.queue.depth(d.state) }
     })
 
     admin.put<{ Params: { state: string }, Body: { status?: 'up' | 'removed', disabledKeys?: string[] } }>('/v1/admin/states/:state/status', {
@@ -87,6 +95,7 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
       if (req.body.status !== undefined) d.status = req.body.status
       if (req.body.disabledKeys !== undefined) { d.disabledKeys.clear(); for (const k of req.body.disabledKeys) d.disabledKeys.add(k) }
       ctx.sw.forgetServing()
+      await ctx.sw.deps.state.destinations.save(d.state, d.settings)
       return { state: d.state, status: d.status, disabledKeys: [...d.disabledKeys] }
     })
 

@@ -9,7 +9,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import { messageError } from '../../message/er.js'
 import { NsimError } from '../../errors.js'
 import type { HubContext } from '../context.js'
-import { sendResult } from './messages.js'
+import { answer } from './messages.js'
 
 const DETAIL: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'message body is larger than the switch accepts',
@@ -23,8 +23,8 @@ export function registerErrorHandler (app: FastifyInstance, ctx?: HubContext): v
     const status = err instanceof NsimError ? err.statusCode : (err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500)
     if (ctx !== undefined && req.routeOptions.url === '/v1/messages' && status < 500) {
       const detail = DETAIL[err.code] ?? (err.message || 'malformed message')
-      const r = ctx.sw.refuse(ctx.sw.nextId(), status, messageError('0', detail), '', '', 'unknown', Date.now())
-      return sendResult(req, reply, r)
+      const r = ctx.sw.refuse(ctx.sw.nextId(), status, messageError('0', detail), '', '', null, Date.now())
+      return await answer(req, reply, ctx, r)
     }
     if (status >= 500) req.log.error({ err, reqId: req.id }, 'request failed')
     const code = err instanceof NsimError ? err.code : err.validation ? 'NSIM_HUB_BAD_REQUEST' : (err.code ?? 'NSIM_HUB_INTERNAL')

@@ -1,15 +1,17 @@
 /**
  * @module hub/routes/messages
- * POST /v1/messages (legacy text or JSON) and GET /v1/inbox (replies delivered
- * later by store-and-forward). The line is the bearer token's; the switch does
- * the rest.
+ * POST /v1/messages (legacy text or JSON), and each line's inbox of replies
+ * delivered later by store-and-forward: GET /v1/inbox returns the replies not
+ * yet acknowledged, POST /v1/inbox/ack removes them. The line is the bearer
+ * token's; the switch does the rest. A reply leaves only after its audit
+ * lines are handed to the operating system.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { messageJsonSchema } from '../../message/json.js'
 import type { HubContext } from '../context.js'
 import { bearer } from '../lines.js'
-import type { SwitchResult } from '../switch.js'
-import { messageResponseSchema, replySchema } from './schemas.js'
+import type { SwitchResult } from '../replies.js'
+import { errorSchema, inboxReplySchema, messageResponseSchema } from './schemas.js'
 
 export function lineOf (req: FastifyRequest, ctx: HubContext): { line?: string, why?: string } {
   const token = bearer(req.headers.authorization)
@@ -18,14 +20,28 @@ export function lineOf (req: FastifyRequest, ctx: HubContext): { line?: string, 
   return line === undefined ? { why: 'the bearer token is not a line credential' } : { line }
 }
 
+/** The caller asked for text (`Accept: text/plain` and not JSON). */
+function wantsText (req: FastifyRequest): boolean {
+  const accept = req.headers.accept
+  return accept !== undefined && accept.includes('text/plain') && !accept.includes('json')
+}
+
 export function sendResult (req: FastifyRequest, reply: FastifyReply, r: SwitchResult): FastifyReply {
   reply.code(r.httpStatus)
   if (r.httpStatus === 401) reply.header('www-authenticate', 'Bearer realm="nlets-sim"')
-  const accept = req.headers.accept
-  if (accept !== undefined && accept.includes('text/plain') && !accept.includes('json')) {
-    return reply.type('text/plain; charset=utf-8').send(r.replies.map((x) => x.text).join('\n\n') + '\n')
-  }
+  if (wantsText(req)) return reply.type('text/plain; charset=utf-8').send(r.replies.map((x) => x.text).join('\n\n') + '\n')
   return reply.send({ id: r.id, replies: r.replies, decisions: r.decisions })
+}
+
+/** Send a switch result once its audit lines are written (batched per turn of the event loop). */
+export async function answer (req: FastifyRequest, reply: FastifyReply, ctx: HubContext, r: SwitchResult): Promise<FastifyReply> {
+  await ctx.audit.written()
+  return sendResult(req, reply, r)
+}
+
+async function unauthorized (reply: FastifyReply, why: string): Promise<FastifyReply> {
+  return await reply.code(401).header('www-authenticate', 'Bearer realm="nlets-sim"')
+    .send({ statusCode: 401, code: 'NSIM_HUB_UNAUTHORIZED', error: 'Unauthorized', message: why })
 }
 
 export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): void {
@@ -45,18 +61,57 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
     const result = line === undefined
       ? ctx.sw.unauthorized(raw, why!)
       : await ctx.sw.handle(typeof req.body === 'string' ? { kind: 'text', text: req.body } : { kind: 'json', body: req.body }, line)
-    return sendResult(req, reply, result)
+    return await answer(req, reply, ctx, result)
   })
 
   app.get<{ Querystring: { max?: number } }>('/v1/inbox', {
     schema: {
-      summary: 'Replies delivered later to this line (store-and-forward), oldest first; reading removes them',
+      summary: 'Replies delivered later to this line (store-and-forward), oldest first, until acknowledged',
+      description: 'The same unacknowledged replies come back on every read; `POST /v1/inbox/ack` removes them. ' +
+        '`Accept: text/plain` returns their texts, separated by blank lines.',
       querystring: { type: 'object', properties: { max: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } }, additionalProperties: false },
-      response: { 200: { type: 'object', properties: { line: { type: 'string' }, replies: { type: 'array', items: replySchema } } } },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            line: { type: 'string' },
+            replies: { type: 'array', items: inboxReplySchema },
+            waiting: { type: 'integer', description: 'unacknowledged replies of the line, these included' },
+          },
+        },
+        401: errorSchema,
+      },
     },
   }, async (req, reply) => {
     const { line, why } = lineOf(req, ctx)
-    if (line === undefined) return await reply.code(401).header('www-authenticate', 'Bearer realm="nlets-sim"').send({ statusCode: 401, code: 'NSIM_HUB_UNAUTHORIZED', error: 'Unauthorized', message: why })
-    return { line, replies: ctx.sw.deps.queue.inbox(line, req.query.max ?? 1000) }
+    if (line === undefined) return await unauthorized(reply, why!)
+    const replies = await ctx.sw.deps.state.inbox.list(line, req.query.max ?? 1000)
+    if (wantsText(req)) return await reply.type('text/plain; charset=utf-8').send(replies.map((x) => x.text).join('\n\n') + (replies.length ? '\n' : ''))
+    return { line, replies, waiting: ctx.sw.deps.state.inbox.depth(line) }
+  })
+
+  app.post<{ Body: { ids: string[] } }>('/v1/inbox/ack', {
+    schema: {
+      summary: 'Acknowledge inbox replies: they are removed and not returned again',
+      body: {
+        type: 'object', required: ['ids'], additionalProperties: false,
+        properties: { ids: { type: 'array', maxItems: 10000, items: { type: 'string', maxLength: 64 }, description: 'inbox reply ids (`id` of GET /v1/inbox)' } },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            acknowledged: { type: 'integer', description: 'replies removed (ids of other lines, or already acknowledged, are ignored)' },
+            waiting: { type: 'integer' },
+          },
+        },
+        401: errorSchema,
+      },
+    },
+  }, async (req, reply) => {
+    const { line, why } = lineOf(req, ctx)
+    if (line === undefined) return await unauthorized(reply, why!)
+    const acknowledged = await ctx.sw.deps.state.inbox.ack(line, req.body.ids)
+    return { acknowledged, waiting: ctx.sw.deps.state.inbox.depth(line) }
   })
 }

@@ -15,7 +15,7 @@ export function registerOpsRoutes (app: FastifyInstance, ctx: HubContext): void 
           properties: {
             status: { type: 'string' }, policyVersion: { type: 'string' }, shadowVersion: { type: ['string', 'null'] },
             uptimeSeconds: { type: 'number' }, states: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
-            queued: { type: 'integer' }, failedClosed: { type: 'array', items: { type: 'string' } },
+            queued: { type: 'integer' }, store: { type: 'string', enum: ['memory', 'sqlite'] }, failedClosed: { type: 'array', items: { type: 'string' } },
           },
         },
       },
@@ -27,7 +27,7 @@ export function registerOpsRoutes (app: FastifyInstance, ctx: HubContext): void 
     return {
       status: 'ok', policyVersion: set.version, shadowVersion: ctx.shadow?.current.version ?? null,
       uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000), states,
-      queued: ctx.sw.deps.queue.stats.waiting,
+      queued: Object.values(ctx.sw.deps.state.queue.depths()).reduce((a, b) => a + b, 0), store: ctx.sw.deps.state.kind,
       failedClosed: [...set.states.values()].filter((s) => s.policy === undefined).map((s) => s.state),
     }
   })

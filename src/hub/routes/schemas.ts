@@ -44,3 +44,21 @@ export const errorSchema = {
   type: 'object',
   properties: { statusCode: { type: 'integer' }, code: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } },
 } as const
+
+export const inboxReplySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', description: 'inbox id, `<messageId>.<state>`: what POST /v1/inbox/ack takes' },
+    messageId: { type: 'string', description: 'the `id` the sender got when it sent the query' },
+    control: { type: ['string', 'null'], description: 'the control field of the query, if it had one' },
+    key: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    text: { type: 'string' },
+    state: { type: 'string' },
+    status: { type: 'string', enum: ['hit', 'nohit', 'denied', 'status', 'error'] },
+    queuedAt: { type: 'string', description: 'ISO 8601: when the switch received (and queued) the query' },
+    deliveredAt: { type: 'string', description: 'ISO 8601: when the state answered' },
+    image,
+  },
+} as const

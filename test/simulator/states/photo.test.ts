@@ -8,7 +8,7 @@ import t from 'tap'
 import { ALL_STATES, stateCatalog } from '../../../simulator/states/catalog.js'
 import { PHOTO_HEIGHT, PHOTO_WIDTH, encodePng, licencePhoto } from '../../../simulator/states/photo.js'
 import { answerQuery } from '../../../simulator/states/records.js'
-import type { StateKey, StateQuery } from '../../../simulator/states/types.js'
+import type { StateKey, StateQuery } from '../../../src/hub/ports/endpoint.js'
 
 /** Walk a PNG's chunks, checking every CRC; returns type -> data (IDATs joined). */
 function readPng (png: Buffer): Map<string, Buffer> {

@@ -8,7 +8,7 @@ import { Random } from '../../../simulator/directory/random.js'
 import { ALL_STATES, stateCatalog } from '../../../simulator/states/catalog.js'
 import { answerQuery, matchPlate, normaliseDob, normaliseName } from '../../../simulator/states/records.js'
 import { SimulatedState } from '../../../simulator/states/simulated-state.js'
-import { type StateAnswer, type StateKey, type StateQuery, StateQueryError } from '../../../simulator/states/types.js'
+import { type StateAnswer, type StateKey, type StateQuery, StateQueryError } from '../../../src/hub/ports/endpoint.js'
 import { vinCheckDigit } from '../../../simulator/states/vehicles.js'
 
 function query (state: string, key: StateKey, fields: Record<string, string>, image = false): StateQuery {

@@ -6,7 +6,7 @@
 import t from 'tap'
 import { JURISDICTIONS } from '../../../src/directory/model.js'
 import { SimulatedState, createSimulatedStates } from '../../../simulator/states/simulated-state.js'
-import { type StateFault, type StateQuery, StateQueryError, StateUnavailableError } from '../../../simulator/states/types.js'
+import { type StateFault, type StateQuery, StateQueryError, StateUnavailableError } from '../../../src/hub/ports/endpoint.js'
 
 const dq = (state = 'IL', oln = 'A1'): StateQuery => ({ id: 'S', key: 'DQ', ori: 'AZNLETS20', state, fields: { OLN: oln }, image: false })
 

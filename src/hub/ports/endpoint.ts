@@ -1,11 +1,12 @@
 /**
- * @module simulator/states/types
- * The contract between the hub and a state DMV endpoint, whether the endpoint
- * runs in-process or as its own HTTP server: a query goes in, structured
- * records come out (the hub formats them, and strips redacted fields, before
- * anything reaches the requester).
+ * @module hub/ports/endpoint
+ * The switch's port to a state DMV, owned by the hub: whether the endpoint runs
+ * in-process (the simulator's states implement it) or as its own HTTP server
+ * (the hub's undici client implements it), a query goes in and structured
+ * records come out; the hub formats them, and strips redacted fields, before
+ * anything reaches the requester.
  */
-import type { Field, Image, ReplyKey } from '../../src/message/types.js'
+import type { Field, Image, ReplyKey } from '../../message/types.js'
 
 /** A query as delivered to one state (DQG/RQG already rewritten to DQ/RQ). */
 export interface StateQuery {
@@ -60,6 +61,17 @@ export interface StateEndpoint {
   readonly state: string
   /** Resolve with the answer, or reject with StateUnavailableError (down) or another error (timeout, bad reply). */
   query: (q: StateQuery, signal?: AbortSignal) => Promise<StateAnswer>
+  /**
+   * True while the endpoint answers at once (in process, no latency, no fault):
+   * the switch then arms no timeout, which costs more than such an answer.
+   */
+  readonly instant?: boolean
+  /** The endpoint's own view of itself, when it has one (in-process states); HTTP endpoints leave it out. */
+  readonly status?: 'up' | 'down'
+  /** The fault the endpoint is in, when it can tell. */
+  readonly fault?: StateFault
+  /** Put the endpoint into a fault (or back up); absent when it takes none. */
+  setFault?: (f: StateFault) => unknown
   close?: () => Promise<void>
 }
 

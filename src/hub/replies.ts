@@ -1,0 +1,73 @@
+/**
+ * @module hub/replies
+ * What the switch answers: the replies and decisions of one message, and the
+ * one function that stamps every reply header it builds (in-clock of the
+ * message, out-clock now, the line's next output number, the control field).
+ */
+import type { MessageError } from '../message/er.js'
+import type { ReplyClock } from '../message/reply.js'
+import type { Decision } from '../policy/types.js'
+import type { Sequences } from './ports/state.js'
+
+export interface ReplyOut {
+  readonly key: string
+  readonly from: string
+  readonly to: string
+  readonly text: string
+  /** Jurisdiction the reply concerns, when there is one. */
+  readonly state?: string
+  readonly status: 'hit' | 'nohit' | 'denied' | 'queued' | 'status' | 'noanswer' | 'error' | 'summary'
+  readonly image?: { mime: string, data: string }
+  /** Multi-state summary: photos of the states that had a hit. */
+  readonly images?: Readonly<Record<string, { mime: string, data: string }>>
+  readonly summary?: Readonly<Record<string, readonly string[]>>
+}
+
+export interface DecisionOut {
+  readonly destination: string
+  readonly effect: string
+  readonly rule: string | null
+  readonly policyVersion: string
+}
+
+export interface SwitchResult {
+  readonly id: string
+  readonly httpStatus: number
+  readonly replies: readonly ReplyOut[]
+  readonly decisions: readonly DecisionOut[]
+  /** The ER, when the message was refused as a whole. */
+  readonly error?: MessageError
+}
+
+/** One destination's reply and the decision behind it; `body` is the text after `TXT` (multi-state merges it). */
+export interface Outcome {
+  readonly state: string
+  readonly reply: ReplyOut
+  readonly decision: Decision
+  readonly body?: string
+}
+
+/** What the reply clock needs from the switch. */
+export interface Stamper {
+  readonly sequences: Sequences
+  readonly now: () => number
+  readonly timeZone?: string | undefined
+}
+
+/** The message a reply answers, as far as its header goes. */
+export interface Answering {
+  readonly receivedAt: number
+  readonly inSeq: number
+  readonly line: string
+  readonly control?: string | undefined
+}
+
+/** The header stamps of a reply leaving now on `a.line`: takes the line's next output number. */
+export function stamp (s: Stamper, a: Answering): ReplyClock {
+  const c: { -readonly [K in keyof ReplyClock]: ReplyClock[K] } = {
+    receivedAt: new Date(a.receivedAt), sentAt: new Date(s.now()), inSeq: a.inSeq, outSeq: s.sequences.next(`out:${a.line}`),
+  }
+  if (a.control !== undefined) c.control = a.control
+  if (s.timeZone) c.timeZone = s.timeZone
+  return c
+}
