@@ -24,13 +24,21 @@ function pinoLine (r: AuditRecord, time: string): string {
 }
 
 const text = fc.oneof(fc.stringMatching(/^[A-Z0-9.-]{0,12}$/), fc.string(), fc.string({ unit: 'binary', maxLength: 8 }))
-const record: fc.Arbitrary<AuditRecord> = fc.record({
+const decision: fc.Arbitrary<AuditRecord> = fc.record({
   kind: fc.constantFrom('decision' as const, 'delivery' as const),
   id: text, key: text, ori: text, line: text, destination: text, effect: text,
   rule: fc.option(text, { nil: null }), policyVersion: text, replyKey: text, status: text,
   latencyMs: fc.oneof(fc.nat(100_000), fc.double({ noNaN: true, min: 0, max: 1e6 })),
 }).chain((r) => fc.option(fc.record({ effect: text, rule: fc.option(text, { nil: null }) }), { nil: undefined })
   .map((shadow) => (shadow === undefined ? r : { ...r, shadow })))
+  .chain((r) => fc.option(fc.record({ effect: text, rule: fc.option(text, { nil: null }), policyVersion: text }), { nil: undefined })
+    .map((queued) => (queued === undefined ? r : { ...r, queued })))
+const refusal: fc.Arbitrary<AuditRecord> = fc.record({
+  kind: fc.constant('refusal' as const), id: text, key: fc.option(text, { nil: null }), ori: fc.option(text, { nil: null }),
+  line: fc.option(text, { nil: null }), httpStatus: fc.constantFrom(400, 401, 403, 413), code: text,
+  reason: fc.string({ maxLength: 200 }),
+})
+const record: fc.Arbitrary<AuditRecord> = fc.oneof(decision, refusal)
 
 t.test('auditLine writes what pino writes, byte for byte', async (t) => {
   fc.assert(fc.property(record, (r) => {
