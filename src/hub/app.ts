@@ -76,6 +76,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   })
   const sw = new Switch({ store, shadow, destinations, regions, state, audit, metrics, ...(options.now ? { now: options.now } : {}) }, {
     msqWindowMs: options.msqWindowMs, stateTimeoutMs: options.stateTimeoutMs, filtering: options.filtering, timeZone: options.timeZone,
+    ...(options.drainSliceMs !== undefined ? { drainSliceMs: options.drainSliceMs } : {}),
   })
   const app = Fastify({
     // Per-request logging costs a large share of throughput: Fastify logs requests

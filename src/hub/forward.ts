@@ -61,6 +61,7 @@ export async function drainQueue (sw: Switch, state: string, dest: Destination):
     await queue.forward(batch)
     delivered += batch.length
   }
+  const sliceMs = sw.options.drainSliceMs ?? DRAIN_SLICE_MS
   let sliceStart = performance.now()
   for (;;) {
     const items = await queue.peek(state, DRAIN_BATCH)
@@ -71,7 +72,7 @@ export async function drainQueue (sw: Switch, state: string, dest: Destination):
       const reply = await forwardOne(sw, item, dest)
       if (reply === undefined) { stopped = true; break }
       done.push({ item, reply })
-      if (performance.now() - sliceStart >= DRAIN_SLICE_MS) {
+      if (performance.now() - sliceStart >= sliceMs) {
         await commit()
         await nextTurn()
         sliceStart = performance.now()

@@ -38,6 +38,8 @@ export interface HubOptions {
   readonly queueMax: number
   /** Inbox bound per line: replies waiting plus queries queued for the line (SM .04 past it). */
   readonly inboxMax: number
+  /** Milliseconds a store-and-forward drain keeps the event loop before giving way (benchmarks compare values). */
+  readonly drainSliceMs?: number
   /** false: skip policy decisions (benchmarks: filtering on vs off). */
   readonly filtering: boolean
   readonly bodyLimit: number

@@ -41,6 +41,8 @@ export interface SwitchOptions {
   /** false: every destination is allowed without consulting policies (benchmarks). */
   readonly filtering: boolean
   readonly timeZone?: string
+  /** Milliseconds a store-and-forward drain keeps the event loop before giving way (default DRAIN_SLICE_MS, 4). */
+  readonly drainSliceMs?: number
 }
 
 export interface SwitchDeps {
