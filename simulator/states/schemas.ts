@@ -53,22 +53,8 @@ export const answerSchema = {
   },
 } as const
 
-export const faultSchema = {
-  type: 'object',
-  required: ['mode'],
-  additionalProperties: false,
-  properties: {
-    mode: { type: 'string', enum: ['up', 'down', 'slow', 'flapping'] },
-    latencyMs: { type: 'integer', minimum: 0, maximum: 600_000 },
-    periodMs: { type: 'integer', minimum: 1, maximum: 86_400_000 },
-  },
-  // Exactly one branch fits, chosen by mode: slow needs latencyMs, flapping periodMs.
-  oneOf: [
-    { properties: { mode: { enum: ['up', 'down'] } } },
-    { properties: { mode: { const: 'slow' } }, required: ['latencyMs'] },
-    { properties: { mode: { const: 'flapping' } }, required: ['periodMs'] },
-  ],
-} as const
+/** The fault body: one schema for the hub's admin route and the state server's (ports/endpoint.ts). */
+export { FAULT_SCHEMA as faultSchema } from '../../src/hub/ports/endpoint.js'
 
 export const healthSchema = {
   type: 'object',

@@ -82,6 +82,24 @@ export type StateFault =
   | { readonly mode: 'slow', readonly latencyMs: number }
   | { readonly mode: 'flapping', readonly periodMs: number }
 
+/** A StateFault as JSON Schema: the body of the hub's and the state server's fault routes. */
+export const FAULT_SCHEMA = {
+  type: 'object',
+  required: ['mode'],
+  additionalProperties: false,
+  properties: {
+    mode: { type: 'string', enum: ['up', 'down', 'slow', 'flapping'], description: 'down: SM .02 and store-and-forward; slow: add latencyMs; flapping: down every other periodMs' },
+    latencyMs: { type: 'integer', minimum: 0, maximum: 600_000 },
+    periodMs: { type: 'integer', minimum: 1, maximum: 86_400_000 },
+  },
+  // Exactly one branch fits, chosen by mode: slow needs latencyMs, flapping periodMs.
+  oneOf: [
+    { properties: { mode: { enum: ['up', 'down'] } } },
+    { properties: { mode: { const: 'slow' } }, required: ['latencyMs'] },
+    { properties: { mode: { const: 'flapping' } }, required: ['periodMs'] },
+  ],
+} as const
+
 /** The query keys a state answers (StateQuery['key']), in a fixed order. */
 export const STATE_KEYS = ['DQ', 'DNQ', 'KQ', 'RQ', 'RNQ', 'RPQ'] as const
 export type StateKey = StateQuery['key']

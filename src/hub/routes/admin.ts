@@ -5,23 +5,12 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type StateFault, STATE_KEYS } from '../ports/endpoint.js'
+import { FAULT_SCHEMA, type StateFault, STATE_KEYS } from '../ports/endpoint.js'
 import { toJurisdiction } from '../../directory/model.js'
 import { formatDiagnostic } from '../../diagnostics.js'
 import type { HubContext } from '../context.js'
 import { bearer, sha256 } from '../lines.js'
 import { errorSchema } from './schemas.js'
-
-const faultSchema = {
-  type: 'object',
-  required: ['mode'],
-  additionalProperties: false,
-  properties: {
-    mode: { type: 'string', enum: ['up', 'down', 'slow', 'flapping'], description: 'down: SM .02 and store-and-forward; slow: add latencyMs; flapping: down every other periodMs' },
-    latencyMs: { type: 'integer', minimum: 1, maximum: 600000 },
-    periodMs: { type: 'integer', minimum: 10, maximum: 3600000 },
-  },
-} as const
 
 function authorized (req: FastifyRequest, ctx: HubContext): boolean {
   const t = bearer(req.headers.authorization)
@@ -52,7 +41,7 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
     })
 
     admin.put<{ Params: { state: string }, Body: StateFault }>('/v1/admin/states/:state/fault', {
-      schema: { summary: 'Put a simulated state in a fault mode (or back up)', params: stateParam, body: faultSchema, response: { 404: errorSchema } },
+      schema: { summary: 'Put a simulated state in a fault mode (or back up)', params: stateParam, body: FAULT_SCHEMA, response: { 404: errorSchema } },
     }, async (req, reply) => {
       const d = destination(req.params.state)
       if (d === undefined) return await notFound(reply, req.params.state)

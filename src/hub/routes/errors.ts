@@ -5,6 +5,7 @@
  * wrongly typed body is a malformed message); elsewhere a JSON error with a
  * stable code. Bad input never yields a 500.
  */
+import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { messageError } from '../../message/er.js'
 import { NsimError } from '../../errors.js'
@@ -29,7 +30,7 @@ export function registerErrorHandler (app: FastifyInstance, ctx?: HubContext): v
     if (status >= 500) req.log.error({ err, reqId: req.id }, 'request failed')
     const code = err instanceof NsimError ? err.code : err.validation ? 'NSIM_HUB_BAD_REQUEST' : (err.code ?? 'NSIM_HUB_INTERNAL')
     return await reply.code(status).send({
-      statusCode: status, code, error: status >= 500 ? 'Internal Server Error' : 'Bad Request',
+      statusCode: status, code, error: STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request'),
       message: status >= 500 ? 'internal error' : err.message,
     })
   })
