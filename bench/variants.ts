@@ -22,6 +22,7 @@ export async function variants (rounds: number, seconds: number, out: (s: string
   try {
     const specs: Array<[string, () => Promise<Child>]> = [
       ['serve, audit to a file (the http suite\'s a)', async () => await startHub({ name: 'a', audit: join(tmp, 'audit.ndjson') })],
+      ['audit to a file, replies not waiting for their audit lines (before)', async () => await startHubVariant('reply first', ['--logger', '--audit', join(tmp, 'audit-b.ndjson'), '--reply-before-audit'])],
       ['serve --audit off', async () => await startHub({ name: 'audit off', audit: 'off' })],
       ['audit off, no Prometheus metrics', async () => await startHubVariant('no metrics', ['--no-metrics'])],
       ['audit off, states answer a remembered answer', async () => await startHubVariant('memo', ['--memo-states'])],

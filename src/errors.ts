@@ -72,6 +72,10 @@ export const ERRORS = Object.freeze({
 
   /* state endpoints */
   NSIM_STATE_TIMEOUT: def(504, 'state `%s` did not answer within %s ms'),
+  NSIM_STATE_UNAVAILABLE: def(503, 'state `%s` is unavailable: %s'),
+  NSIM_STATE_BAD_QUERY: def(400, 'state `%s` refused the query: %s'),
+  NSIM_STATE_SETTING: def(400, '%s'),
+  NSIM_STATE_UNKNOWN: def(400, 'unknown jurisdiction `%s`'),
 
   /* command line */
   NSIM_CLI_USAGE: def(400, '%s'),
@@ -84,6 +88,11 @@ export type ErrorCode = keyof typeof ERRORS
 export function format (code: ErrorCode, ...args: Array<string | number>): string {
   let i = 0
   return ERRORS[code].message.replace(/%[s%]/g, (m) => m === '%%' ? '%' : String(args[i++] ?? ''))
+}
+
+/** A RangeError (a bad argument) carrying a catalogue code: the simulator's checks of its inputs. */
+export function codedRangeError (code: ErrorCode, ...args: Array<string | number>): RangeError & { readonly code: ErrorCode } {
+  return Object.assign(new RangeError(format(code, ...args)), { code })
 }
 
 /** An Error carrying a catalogue code, for failures that end an operation. */

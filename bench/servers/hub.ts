@@ -2,7 +2,8 @@
  * @module bench/servers/hub
  * The hub built by buildHub with parts switched off, for finding where its
  * per-request time goes: `node dist/bench/servers/hub.js PORT [--logger]
- * [--no-docs] [--audit FILE] [--no-metrics] [--memo-states] [--no-filtering] [--bare-app]`.
+ * [--no-docs] [--audit FILE] [--no-metrics] [--memo-states] [--no-filtering] [--bare-app]
+ * [--reply-before-audit]`.
  * `serve` is `--logger --audit FILE` with docs. Prints one line when listening.
  */
 import Fastify from 'fastify'
@@ -44,6 +45,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       : sw.deps.destinations
     // The routes read ctx.sw on every request; a diagnostic build swaps it.
     ;(hub.ctx as { sw: Switch }).sw = new Switch({ ...sw.deps, destinations, ...(argv.includes('--no-metrics') ? { metrics: undefined } : {}) }, sw.options)
+  }
+  // --reply-before-audit: replies leave without waiting for their audit lines to be written (the hub before it waited).
+  if (argv.includes('--reply-before-audit')) {
+    const audit = hub.ctx.audit
+    ;(hub.ctx as { audit: typeof audit }).audit = { ...audit, written: async () => {} }
   }
   // --bare-app: only the hub's message route, on a bare Fastify (no other routes, plugins or error handler).
   const app = argv.includes('--bare-app') ? Fastify({ logger: false }) : hub.app

@@ -6,6 +6,7 @@
  * invented (drawn once with the seeded PRNG and frozen here; README.md lists them).
  */
 import { JURISDICTIONS, type Jurisdiction, toJurisdiction } from '../../src/directory/model.js'
+import { codedRangeError } from '../../src/errors.js'
 import { STATE_KEYS, type StateKey } from '../../src/hub/ports/endpoint.js'
 
 /** Jurisdictions that are not states or DC: they serve DQ, KQ and RQ only and share no photos (invented). */
@@ -119,7 +120,7 @@ const BY_CODE: ReadonlyMap<string, StateConfig> = new Map(ALL_STATES.map((c) => 
 export function stateCatalog (code: string): StateConfig {
   const j = toJurisdiction(code)
   const config = j === undefined ? undefined : BY_CODE.get(j)
-  if (config === undefined) throw new RangeError(`unknown jurisdiction \`${code}\``)
+  if (config === undefined) throw codedRangeError('NSIM_STATE_UNKNOWN', code)
   return config
 }
 

@@ -16,7 +16,7 @@ export interface StateServerOptions {
   readonly logger?: boolean
 }
 
-const errorReply = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const
+const errorReply = { type: 'object', properties: { error: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } as const
 
 function digest (s: string): Buffer {
   return createHash('sha256').update(s).digest()
@@ -33,9 +33,9 @@ export function buildStateServer (state: SimulatedState, opts: StateServerOption
   const token = opts.adminToken === undefined || opts.adminToken === '' ? undefined : digest(`Bearer ${opts.adminToken}`)
 
   app.setErrorHandler((err: FastifyError, _request, reply) => {
-    if (err instanceof StateUnavailableError) return reply.code(503).send({ error: 'unavailable', message: err.message })
-    if (err instanceof StateQueryError) return reply.code(400).send({ error: 'bad-query', message: err.message })
-    if (err instanceof RangeError) return reply.code(400).send({ error: 'bad-request', message: err.message })
+    if (err instanceof StateUnavailableError) return reply.code(503).send({ error: 'unavailable', code: err.code, message: err.message })
+    if (err instanceof StateQueryError) return reply.code(400).send({ error: 'bad-query', code: err.code, message: err.message })
+    if (err instanceof RangeError) return reply.code(400).send({ error: 'bad-request', code: (err as { code?: string }).code ?? 'NSIM_STATE_SETTING', message: err.message })
     const status = err.statusCode ?? 500
     if (status >= 400 && status < 500) return reply.code(status).send({ error: 'bad-request', message: err.message })
     app.log.error(err)

@@ -5,6 +5,7 @@
  * fault (down, slow, flapping) at run time.
  */
 import { JURISDICTIONS } from '../../src/directory/model.js'
+import { codedRangeError } from '../../src/errors.js'
 import { Random } from '../directory/random.js'
 import { type StateConfig, stateCatalog } from './catalog.js'
 import { answerQuery } from './records.js'
@@ -48,12 +49,12 @@ export function checkFault (f: StateFault): StateFault {
   switch (f?.mode) {
     case 'up': case 'down': return { mode: f.mode }
     case 'slow':
-      if (!(Number.isFinite(f.latencyMs) && f.latencyMs >= 0)) throw new RangeError('slow fault needs latencyMs >= 0')
+      if (!(Number.isFinite(f.latencyMs) && f.latencyMs >= 0)) throw codedRangeError('NSIM_STATE_SETTING', 'slow fault needs latencyMs >= 0')
       return { mode: 'slow', latencyMs: f.latencyMs }
     case 'flapping':
-      if (!(Number.isFinite(f.periodMs) && f.periodMs > 0)) throw new RangeError('flapping fault needs periodMs > 0')
+      if (!(Number.isFinite(f.periodMs) && f.periodMs > 0)) throw codedRangeError('NSIM_STATE_SETTING', 'flapping fault needs periodMs > 0')
       return { mode: 'flapping', periodMs: f.periodMs }
-    default: throw new RangeError(`unknown fault mode \`${String((f as { mode?: unknown })?.mode)}\`: expected up, down, slow or flapping`)
+    default: throw codedRangeError('NSIM_STATE_SETTING', `unknown fault mode \`${String((f as { mode?: unknown })?.mode)}\`: expected up, down, slow or flapping`)
   }
 }
 
@@ -90,7 +91,7 @@ export class SimulatedState implements StateEndpoint {
     this.state = this.config.code
     this.seed = opts.seed ?? DEFAULT_STATE_SEED
     this.latency = opts.latency ?? 'off'
-    if (this.latency !== 'off' && this.latency !== 'real') throw new RangeError(`latency must be off or real, got \`${String(this.latency)}\``)
+    if (this.latency !== 'off' && this.latency !== 'real') throw codedRangeError('NSIM_STATE_SETTING', `latency must be off or real, got \`${String(this.latency)}\``)
     this.#now = opts.now ?? Date.now
     this.#noHit = opts.noHit
     this.#rng = new Random(`${this.seed}/${this.state}/latency`)

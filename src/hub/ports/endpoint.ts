@@ -6,6 +6,7 @@
  * records come out; the hub formats them, and strips redacted fields, before
  * anything reaches the requester.
  */
+import { format } from '../../errors.js'
 import type { Field, Image, ReplyKey } from '../../message/types.js'
 
 /** A query as delivered to one state (DQG/RQG already rewritten to DQ/RQ). */
@@ -48,9 +49,10 @@ export interface StateAnswer {
 
 /** Thrown (or returned as HTTP 503 by a state server) when the state cannot take messages now. */
 export class StateUnavailableError extends Error {
+  readonly code = 'NSIM_STATE_UNAVAILABLE'
   readonly state: string
   constructor (state: string, why: string) {
-    super(`state \`${state}\` is unavailable: ${why}`)
+    super(format('NSIM_STATE_UNAVAILABLE', state, why))
     this.name = 'StateUnavailableError'
     this.state = state
   }
@@ -111,9 +113,10 @@ export type StateKey = StateQuery['key']
  * each of these before delivery (ER or SM .01), so this marks a hub bug.
  */
 export class StateQueryError extends Error {
+  readonly code = 'NSIM_STATE_BAD_QUERY'
   readonly state: string
   constructor (state: string, why: string) {
-    super(`state \`${state}\` refused the query: ${why}`)
+    super(format('NSIM_STATE_BAD_QUERY', state, why))
     this.name = 'StateQueryError'
     this.state = state
   }

@@ -105,3 +105,13 @@ t.test('createSimulatedStates makes all 54', async (t) => {
   for (const [code, s] of all) t.equal(s.state, code)
   t.equal(all.get('GM')!.seed, 3)
 })
+
+t.test('simulator errors carry catalogue codes', async (t) => {
+  t.throws(() => new SimulatedState('XX'), { code: 'NSIM_STATE_UNKNOWN', message: /unknown jurisdiction `XX`/ })
+  const s = new SimulatedState('IL')
+  t.throws(() => s.setFault({ mode: 'slow', latencyMs: -1 }), { code: 'NSIM_STATE_SETTING' })
+  s.setFault({ mode: 'down' })
+  await t.rejects(s.query({ id: 'x', key: 'DQ', ori: 'TX0020100', state: 'IL', fields: { OLN: 'D1' }, image: false }), { code: 'NSIM_STATE_UNAVAILABLE' })
+  s.setFault({ mode: 'up' })
+  await t.rejects(s.query({ id: 'x', key: 'DQ', ori: 'TX0020100', state: 'WA', fields: { OLN: 'D1' }, image: false }), { code: 'NSIM_STATE_BAD_QUERY' })
+})
