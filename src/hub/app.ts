@@ -19,6 +19,7 @@ import { createMetrics } from './metrics.js'
 import { DEFAULT_HUB_OPTIONS, DEMO_ADMIN_TOKEN, type HubOptions } from './options.js'
 import { loadRegions } from './regions.js'
 import { registerAdminRoutes } from './routes/admin.js'
+import { registerBodyParsers } from './routes/body.js'
 import { registerDirectoryRoutes } from './routes/directory.js'
 import { registerDocs } from './routes/docs.js'
 import { registerErrorHandler } from './routes/errors.js'
@@ -87,7 +88,10 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     childLoggerFactory: (logger) => logger,
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
+    // Unknown properties are an error (the JSON message form promises an ER for them), never silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
   })
+  registerBodyParsers(app)
   const ctx: HubContext = { options, sw, store, shadow, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now() }
   if (options.docs) await registerDocs(app)
   registerErrorHandler(app, ctx)

@@ -57,7 +57,8 @@ export interface SwitchDeps {
   readonly now?: () => number
 }
 
-export type Inbound = { readonly kind: 'text', readonly text: string } | { readonly kind: 'json', readonly body: unknown }
+/** A message as received: legacy text, or a parsed JSON body with its text (`raw`, quoted by an ER). */
+export type Inbound = { readonly kind: 'text', readonly text: string } | { readonly kind: 'json', readonly body: unknown, readonly raw?: string }
 
 const ALLOW_ALL = (version: string): Decision => ({ effect: 'allow', rule: null, policyVersion: version })
 
@@ -120,7 +121,7 @@ export class Switch implements DeliveryEnv {
   async handle (input: Inbound, line: string): Promise<SwitchResult> {
     const receivedAt = this.now()
     const id = this.nextId()
-    const raw = input.kind === 'text' ? input.text : JSON.stringify(input.body)
+    const raw = input.kind === 'text' ? input.text : input.raw ?? safeStringify(input.body)
     const parsed = input.kind === 'text' ? parseLegacy(input.text) : parseJsonMessage(input.body)
     if (!parsed.ok) return this.refuse(id, 400, parsed.error, raw, guessOri(raw, line), line, receivedAt)
     const m = parsed.message
@@ -258,6 +259,11 @@ export class Switch implements DeliveryEnv {
       if (this.#draining.get(state) === p) this.#draining.delete(state)
     }
   }
+}
+
+/** JSON text of a body handed over without its text (callers in process); never throws. */
+function safeStringify (body: unknown): string {
+  try { return JSON.stringify(body) ?? '' } catch { return '' }
 }
 
 /** The sending ORI as far as a broken header shows it, for addressing the ER. */

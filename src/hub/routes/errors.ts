@@ -10,6 +10,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import { messageError } from '../../message/er.js'
 import { NsimError } from '../../errors.js'
 import type { HubContext } from '../context.js'
+import { rawBodyOf } from './body.js'
 import { answer } from './messages.js'
 
 const DETAIL: Record<string, string> = {
@@ -24,7 +25,7 @@ export function registerErrorHandler (app: FastifyInstance, ctx?: HubContext): v
     const status = err instanceof NsimError ? err.statusCode : (err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500)
     if (ctx !== undefined && req.routeOptions.url === '/v1/messages' && status < 500) {
       const detail = DETAIL[err.code] ?? (err.message || 'malformed message')
-      const r = ctx.sw.refuse(ctx.sw.nextId(), status, messageError('0', detail), '', '', null, Date.now())
+      const r = ctx.sw.refuse(ctx.sw.nextId(), status, messageError('0', detail), rawBodyOf(req) ?? '', '', null, Date.now())
       return await answer(req, reply, ctx, r)
     }
     if (status >= 500) req.log.error({ err, reqId: req.id }, 'request failed')

@@ -1,0 +1,43 @@
+/**
+ * Bad input gets a clear 4xx answer, never a 500 or an open door: deeply nested
+ * JSON, unknown JSON properties, and more (one test per hardening item).
+ */
+import t from 'tap'
+import { ADMIN, send, testHub } from './helpers.js'
+
+const LINE = { authorization: 'Bearer demo-TX' }
+
+t.test('deeply nested JSON is a 400 on every route, an ER on the message route', async (t) => {
+  const hub = await testHub(t)
+  const bodies = ['['.repeat(5000) + ']'.repeat(5000), '{"a":'.repeat(5000) + '1' + '}'.repeat(5000)]
+  const routes: Array<[string, 'POST' | 'PUT', Record<string, string>]> = [
+    ['/v1/messages', 'POST', LINE], ['/v1/messages', 'POST', {}], ['/v1/inbox/ack', 'POST', LINE],
+    ['/v1/admin/states/IL/fault', 'PUT', ADMIN], ['/v1/admin/states/IL/status', 'PUT', ADMIN], ['/v1/admin/policies/reload', 'POST', ADMIN],
+  ]
+  for (const [url, method, headers] of routes) {
+    for (const payload of bodies) {
+      const r = await hub.app.inject({ method, url, headers: { ...headers, 'content-type': 'application/json' }, payload })
+      t.equal(r.statusCode, 400, `${method} ${url}: 400`)
+      if (url === '/v1/messages') {
+        t.match(r.json().replies[0], { key: 'ER', from: 'NL0000000' })
+        t.match(r.json().replies[0].text, /nested deeper than 32 levels\nORIGINAL MESSAGE\n[[{]/, 'the ER says why and quotes the input')
+      } else {
+        t.match(r.json(), { code: 'NSIM_HUB_JSON_DEPTH' })
+      }
+    }
+  }
+  const fine = await send(hub, 'TX', { MessageKeyCodeText: 'DQ', OriginatingORIID: 'TX0020100', DestinationORIID: ['IL'], Fields: [{ prefix: 'OLN', value: 'D1' }] })
+  t.equal(fine.status, 200, 'a JSON message of ordinary depth still goes through')
+})
+
+t.test('an unknown JSON property is an ER naming it, not dropped', async (t) => {
+  const hub = await testHub(t)
+  const r = await send(hub, 'TX', {
+    MessageKeyCodeText: 'DQ', OriginatingORIID: 'TX0020100', DestinationORIID: ['IL'], DocumentControlFieldTxt: 'REF1', Fields: { OLN: 'D1' },
+  })
+  t.equal(r.status, 400)
+  t.match(r.body.replies[0]!.text, /unknown property `DocumentControlFieldTxt`/)
+  const admin = await hub.app.inject({ method: 'PUT', url: '/v1/admin/states/IL/status', headers: ADMIN, payload: { status: 'up', colour: 'red' } })
+  t.equal(admin.statusCode, 400, 'admin bodies too')
+  t.match(admin.json().message, /additional properties/)
+})
