@@ -14,7 +14,7 @@ import { type MessageError, messageError } from '../message/er.js'
 import { isQueryKey } from '../message/keys.js'
 import { parseJsonMessage } from '../message/json.js'
 import { parseLegacy } from '../message/legacy.js'
-import { formatEr, SWITCH_ORI } from '../message/reply.js'
+import { formatEr, replyOri, SWITCH_ORI } from '../message/reply.js'
 import { rewriteKey } from '../message/rules.js'
 import type { Message } from '../message/types.js'
 import { type DestinationClassifier, fieldMap, makeClassifier, validateMessage } from '../message/validate.js'
@@ -210,7 +210,8 @@ export class Switch implements DeliveryEnv {
   }
 
   /** Refuse a whole message with an ER from the switch (bad input, unknown or foreign ORI); audited as a refusal. */
-  refuse (id: string, httpStatus: number, error: MessageError, raw: string, to: string, line: string | null, receivedAt: number): SwitchResult {
+  refuse (id: string, httpStatus: number, error: MessageError, raw: string, claimed: string, line: string | null, receivedAt: number): SwitchResult {
+    const to = replyOri(claimed)
     const clock = line === null
       ? { receivedAt: new Date(receivedAt), sentAt: new Date(this.now()), inSeq: 0, outSeq: 0, ...(this.timeZone ? { timeZone: this.timeZone } : {}) }
       : stamp(this, { receivedAt, inSeq: this.sequences.next(`in:${line}`), line })
@@ -220,7 +221,7 @@ export class Switch implements DeliveryEnv {
     this.deps.metrics?.message(key !== null && isQueryKey(key) ? key : '?', line === null ? 'unauthorized' : httpStatus === 400 ? 'er' : 'forbidden')
     this.deps.metrics?.er(error.code)
     this.deps.audit.write({
-      kind: 'refusal', id, key, ori: /^[A-Z0-9]{9}$/.test(to) ? to : null, line, httpStatus, code: error.code,
+      kind: 'refusal', id, key, ori: to === '' ? null : to, line, httpStatus, code: error.code,
       reason: `${error.text}${error.detail ? `: ${error.detail}` : ''}`.slice(0, REFUSAL_REASON_CHARS),
     })
     return { id, httpStatus, error, decisions: [], replies: [{ key: 'ER', from: SWITCH_ORI, to, text, status: 'error' }] }

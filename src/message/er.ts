@@ -56,8 +56,23 @@ export type ParseOutcome =
   | { readonly ok: false, readonly error: MessageError }
 
 /** Builds a MessageError; `key` fills the `<MKE>` placeholder of `.22`. */
-export function messageError (code: ErCode, detail: string, key = 'MKE'): MessageError {
-  return { code, text: ER_CODES[code].replace('<MKE>', key), detail }
+/** How much detail an ER carries: it echoes parts of the input, which must not grow the reply without bound. */
+export const ER_DETAIL_MAX = 400
+
+/**
+ * The detail as an ER may carry it: control characters (a newline in a JSON
+ * ORI could forge reply lines) shown as `?`, cut at ER_DETAIL_MAX characters.
+ */
+export function safeDetail (detail: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = detail.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, '?')
+  return clean.length > ER_DETAIL_MAX ? `${clean.slice(0, ER_DETAIL_MAX - 3)}...` : clean
+}
+
+/** `detail` is made safe (it may echo input); `options`, the switch's own lines (the `.22` field sets), follow it line by line. */
+export function messageError (code: ErCode, detail: string, key = 'MKE', options: readonly string[] = []): MessageError {
+  const safe = safeDetail(detail)
+  return { code, text: ER_CODES[code].replace('<MKE>', /^[A-Z]{2,4}$/.test(key) ? key : 'MKE'), detail: options.length ? [safe, ...options].join('\n') : safe }
 }
 
 /** The failed ParseOutcome for one error. */

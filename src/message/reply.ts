@@ -75,7 +75,13 @@ export function formatReply (r: Reply): string {
  * characters of the input. CR and DEL are dropped from the quote; LF is kept, so
  * an input typed over two lines is quoted over two lines, as Nlets' example is.
  */
+/** An ORI to address a reply to: the input's, when it has an ORI's shape; else nothing (never raw input in a header). */
+export function replyOri (s: string): string {
+  return /^[A-Z0-9]{9}$/.test(s) ? s : ''
+}
+
 export function formatEr (error: MessageError, input: string, to: string, clock: ReplyClock): string {
+  to = replyOri(to)
   const quote = input.replace(/[\r\x7f]/g, '').slice(0, ER_QUOTE_LENGTH)
   const body = [`${codeLabel(error.code)} ${error.text}`, error.detail, 'ORIGINAL MESSAGE', quote]
   return formatReply({ ...clock, key: 'ER', from: SWITCH_ORI, to, body: body.filter((l) => l !== '').join('\n') })

@@ -94,7 +94,7 @@ function allowedSet (rule: KeyRule): ReadonlySet<string> {
 
 /** A `.22`: the detail, then the key's field sets (Nlets: "REFER TO <MKE> MKE OPTIONS BELOW"). */
 function formatError (key: string, detail: string): MessageError {
-  return messageError('.22', [detail, ...mkeOptions(key)].join('\n'), key)
+  return messageError('.22', detail, key, mkeOptions(key))
 }
 
 function checkFields (m: Message, rule: KeyRule): MessageError | undefined {

@@ -41,3 +41,21 @@ t.test('an unknown JSON property is an ER naming it, not dropped', async (t) => 
   t.equal(admin.statusCode, 400, 'admin bodies too')
   t.match(admin.json().message, /additional properties/)
 })
+
+t.test('an ER echoes input only bounded and never as header lines', async (t) => {
+  const hub = await testHub(t)
+  const long = await send(hub, 'TX', { MessageKeyCodeText: 'DQ', OriginatingORIID: 'X'.repeat(60_000), DestinationORIID: ['IL'], Fields: { OLN: 'D1' } })
+  t.equal(long.status, 400)
+  t.ok(long.text.length < 3000, `a 60 KB ORI gives a small ER (${long.text.length} bytes)`)
+  t.equal(long.body.replies[0]!.to, '', 'addressed to no one rather than to the raw input')
+  const forged = await send(hub, 'TX', { MessageKeyCodeText: 'DQ', OriginatingORIID: 'TX0020100\nDR.ILOLN0000', DestinationORIID: ['IL'], Fields: { OLN: 'D1' } },
+    { accept: 'text/plain' })
+  const lines = forged.text.split('\n')
+  t.match(lines[0], /^ER\.NL0000000$/)
+  t.match(lines[2], /^\d\d:\d\d \S+ \d{5} $/, 'the out-clock line names no forged ORI')
+  t.equal(lines[3], 'TXT')
+  t.notOk(lines.slice(4).some((l) => l === 'DR.ILOLN0000'), 'the newline cannot start a line of its own in the detail')
+  const legacyLong = await send(hub, 'TX', `DQ.TX0020100.IL.TXTOLN/${'9'.repeat(50_000)}`)
+  t.equal(legacyLong.status, 400)
+  t.ok(legacyLong.text.length < 3000, `a 50 KB field value gives a small ER (${legacyLong.text.length} bytes)`)
+})
