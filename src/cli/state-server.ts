@@ -42,6 +42,11 @@ export async function stateServerCommand (argv: string[], io: Io): Promise<numbe
   const seed = intFlag('seed', values.seed, DEFAULT_STATE_SEED)
   const host = values.host ?? '127.0.0.1'
   const adminToken = process.env.NSIM_ADMIN_TOKEN
+  if (process.env.NODE_ENV === 'production') {
+    // Anyone who can connect could otherwise put the state down.
+    if (adminToken === undefined || adminToken === '') throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_ADMIN_TOKEN', 'required in production: without it the fault route is open to anyone')
+    if (adminToken.startsWith('demo-')) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_ADMIN_TOKEN', 'a demo token is refused in production: choose a secret of your own')
+  }
 
   const app = buildStateServer(new SimulatedState(state, { seed, latency }), adminToken === undefined ? {} : { adminToken })
   const closed = new Promise<void>((resolve) => { app.server.once('close', () => resolve()) })

@@ -44,6 +44,9 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   const adminToken = options.adminToken ?? (options.production
     ? (() => { throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_ADMIN_TOKEN', 'required in production') })()
     : DEMO_ADMIN_TOKEN)
+  if (options.production && (adminToken === DEMO_ADMIN_TOKEN || adminToken.startsWith('demo-'))) {
+    throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_ADMIN_TOKEN', 'a demo token is refused in production: choose a secret of your own')
+  }
   const { store } = await PolicyStore.open(options.policiesDir, { strict: true })
   const shadow = options.shadowDir ? (await PolicyStore.open(options.shadowDir, { strict: true })).store : undefined
   const regions = await loadRegions(options.regionsFile)
@@ -120,7 +123,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
 }
 
 async function credentialsFor (o: HubOptions): Promise<Credentials> {
-  if (o.tokensFile) return await loadTokensFile(o.tokensFile)
+  if (o.tokensFile) return await loadTokensFile(o.tokensFile, { production: o.production })
   if (o.production) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_TOKENS_FILE', 'production refuses demo tokens: give a file of hashed line tokens')
   return demoCredentials
 }

@@ -34,7 +34,7 @@ export const demoCredentials: Credentials = {
  * map to a list of hashes, for rotation). Create a hash with
  * `printf %s "$TOKEN" | sha256sum`.
  */
-export function parseTokensFile (text: string, file: string): Credentials {
+export function parseTokensFile (text: string, file: string, opts: { production?: boolean } = {}): Credentials {
   let doc: unknown
   try { doc = JSON.parse(text) } catch (err) {
     throw new NsimError('NSIM_HUB_CONFIG', file, `not JSON: ${(err as Error).message}`)
@@ -48,15 +48,19 @@ export function parseTokensFile (text: string, file: string): Credentials {
       if (typeof h !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(h)) {
         throw new NsimError('NSIM_HUB_CONFIG', file, `line \`${line}\`: each token hash must be \`sha256:\` and 64 lowercase hex digits`)
       }
+      // A demo token's hash in a production file would reopen the local credentials.
+      if (opts.production === true && h.slice(7) === sha256(`demo-${line}`)) {
+        throw new NsimError('NSIM_HUB_CONFIG', file, `line \`${line}\`: that hash is of the local demo token \`demo-${line}\`, refused in production`)
+      }
       byHash.set(h.slice(7), line)
     }
   }
   return { kind: 'hashed', lineOf: (token) => byHash.get(sha256(token)) }
 }
 
-export async function loadTokensFile (file: string): Promise<Credentials> {
+export async function loadTokensFile (file: string, opts: { production?: boolean } = {}): Promise<Credentials> {
   const text = await readFile(file, 'utf8').catch((err: Error) => { throw new NsimError('NSIM_HUB_CONFIG', file, err.message) })
-  return parseTokensFile(text, file)
+  return parseTokensFile(text, file, opts)
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */

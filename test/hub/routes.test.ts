@@ -81,6 +81,16 @@ t.test('the hub refuses to start on an invalid policy set, and production refuse
   const tokens = join(dir, 'tokens.json')
   writeFileSync(tokens, JSON.stringify({ lines: { TX: 'sha256:' + (await import('../../src/hub/lines.js')).sha256('s3cret') } }))
   await t.rejects(buildHub({ ephemeral: true, production: true, tokensFile: tokens, auditFile: false }), { message: /NSIM_ADMIN_TOKEN/ })
+  await t.rejects(buildHub({ ephemeral: true, production: true, tokensFile: tokens, adminToken: 'demo-admin', auditFile: false }),
+    { code: 'NSIM_HUB_CONFIG', message: /NSIM_ADMIN_TOKEN.*demo token is refused in production/ }, 'the demo admin token, configured, is refused too')
+  const demoHashes = join(dir, 'demo-tokens.json')
+  const { sha256 } = await import('../../src/hub/lines.js')
+  writeFileSync(demoHashes, JSON.stringify({ lines: { TX: ['sha256:' + sha256('s3cret'), 'sha256:' + sha256('demo-TX')] } }))
+  await t.rejects(buildHub({ ephemeral: true, production: true, tokensFile: demoHashes, adminToken: 'adm', auditFile: false }),
+    { code: 'NSIM_HUB_CONFIG', message: /demo-tokens\.json.*`TX`.*demo token `demo-TX`, refused in production/ }, 'a tokens file holding a demo token\'s hash is refused')
+  const local = await buildHub({ ephemeral: true, tokensFile: demoHashes, auditFile: false, docs: false })
+  await local.close()
+  t.pass('the same file is fine locally')
   const hub = await buildHub({ ephemeral: true, production: true, tokensFile: tokens, adminToken: 'adm', auditFile: false, docs: false })
   t.teardown(async () => { await hub.close() })
   t.equal((await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1')).status, 401, 'demo-TX refused in production')

@@ -63,3 +63,18 @@ t.test('listens, answers, and closes on SIGTERM', async (t) => {
   t.equal(code, 0)
   t.equal(err, '', 'no warning when NSIM_ADMIN_TOKEN is set')
 })
+
+t.test('in production a state server will not start without an admin token of its own', async (t) => {
+  const saved = { env: process.env.NODE_ENV, token: process.env.NSIM_ADMIN_TOKEN }
+  t.teardown(() => {
+    if (saved.env === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = saved.env
+    if (saved.token === undefined) delete process.env.NSIM_ADMIN_TOKEN
+    else process.env.NSIM_ADMIN_TOKEN = saved.token
+  })
+  process.env.NODE_ENV = 'production'
+  delete process.env.NSIM_ADMIN_TOKEN
+  await t.rejects(stateServerCommand(['--state', 'IL', '--port', '0'], fakeIo()), { code: 'NSIM_HUB_CONFIG', message: /NSIM_ADMIN_TOKEN.*required in production/ })
+  process.env.NSIM_ADMIN_TOKEN = 'demo-admin'
+  await t.rejects(stateServerCommand(['--state', 'IL', '--port', '0'], fakeIo()), { code: 'NSIM_HUB_CONFIG', message: /demo token is refused/ })
+})
