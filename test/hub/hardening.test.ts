@@ -59,3 +59,15 @@ t.test('an ER echoes input only bounded and never as header lines', async (t) =>
   t.equal(legacyLong.status, 400)
   t.ok(legacyLong.text.length < 3000, `a 50 KB field value gives a small ER (${legacyLong.text.length} bytes)`)
 })
+
+t.test('statuses of refused bodies agree with the docs and the OpenAPI document, each with an ER body', async (t) => {
+  const hub = await testHub(t, { docs: true })
+  const big = await hub.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...LINE, 'content-type': 'text/plain' }, payload: `DQ.TX0020100.IL.TXTOLN/${'1'.repeat(70_000)}` })
+  t.equal(big.statusCode, 413)
+  t.match(big.json().replies[0], { key: 'ER', from: 'NL0000000', text: /larger than the switch accepts/ })
+  const xml = await hub.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...LINE, 'content-type': 'application/xml' }, payload: '<DQ/>' })
+  t.equal(xml.statusCode, 415)
+  t.match(xml.json().replies[0], { key: 'ER', text: /unsupported content type/ })
+  const doc = (await hub.app.inject({ url: '/docs/json' })).json()
+  t.same(Object.keys(doc.paths['/v1/messages'].post.responses).sort(), ['200', '400', '401', '403', '413', '415'])
+})

@@ -53,10 +53,14 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
     schema: {
       summary: 'Send a query message from an agency line',
       description: 'Body: legacy Nlets text (`text/plain`, e.g. `DQ.TX0020100.IL.TXTOLN/D1234567`) or the JSON form. ' +
-        'A malformed message gets HTTP 400 with an ER reply from NL0000000 in the same shape. `Accept: text/plain` returns the replies as text.',
+        'A malformed message gets HTTP 400 with an ER reply from NL0000000 in the same shape (413: body over the limit; 415: content type ' +
+        'other than text/plain or application/json; 401/403: line checks). `Accept: text/plain` returns the replies as text.',
       headers: { type: 'object', properties: { authorization: { type: 'string', description: 'Bearer <line token>' } } },
       body: { oneOf: [{ type: 'string', description: 'legacy text message' }, messageJsonSchema] },
-      response: { 200: messageResponseSchema, 400: messageResponseSchema, 401: messageResponseSchema, 403: messageResponseSchema },
+      response: {
+        200: messageResponseSchema, 400: messageResponseSchema, 401: messageResponseSchema, 403: messageResponseSchema,
+        413: messageResponseSchema, 415: messageResponseSchema,
+      },
     },
   }, async (req, reply) => {
     const { line, why } = lineOf(req, ctx)
