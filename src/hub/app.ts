@@ -7,6 +7,7 @@
  * or HTTP state servers for the states given URLs) with the settings an
  * operator left, and registers the routes.
  */
+import { createServer } from 'node:http'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createSimulatedStates } from '../../simulator/states/simulated-state.js'
 import { NsimError } from '../errors.js'
@@ -91,6 +92,13 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     childLoggerFactory: (logger) => logger,
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
+    // A request must arrive whole in time: a client trickling its body is cut off (408), checked every second.
+    requestTimeout: options.requestTimeoutMs,
+    serverFactory: (handler) => {
+      const server = createServer({ connectionsCheckingInterval: 1000, requestTimeout: options.requestTimeoutMs, headersTimeout: options.requestTimeoutMs }, handler)
+      server.maxConnections = options.maxConnections
+      return server
+    },
     // Unknown properties are an error (the JSON message form promises an ER for them), never silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   })

@@ -43,6 +43,10 @@ export interface HubOptions {
   /** false: skip policy decisions (benchmarks: filtering on vs off). */
   readonly filtering: boolean
   readonly bodyLimit: number
+  /** A request must arrive whole within this many ms (slow-body clients are cut off with 408). */
+  readonly requestTimeoutMs: number
+  /** Connections open at once; past it new ones are closed at once. */
+  readonly maxConnections: number
   /** Time zone of reply header clocks. */
   readonly timeZone: string
   /** Fastify's own logger (startup, errors); request logging stays off. */
@@ -69,6 +73,8 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = Object.freeze({
   inboxMax: 50_000,
   filtering: true,
   bodyLimit: 64 * 1024,
+  requestTimeoutMs: 10_000,
+  maxConnections: 10_000,
   timeZone: 'America/Phoenix',
   logger: false,
   docs: true,
@@ -81,7 +87,8 @@ export const DEMO_ADMIN_TOKEN = 'demo-admin'
 export const ENV_VARS: readonly string[] = [
   'NSIM_POLICIES', 'NSIM_REGIONS', 'NSIM_SHADOW', 'NSIM_AUDIT_FILE', 'NSIM_MSQ_WINDOW_MS', 'NSIM_STATE_TIMEOUT_MS',
   'NSIM_STATE_URLS', 'NSIM_STATE_LATENCY', 'NSIM_TOKENS_FILE', 'NSIM_ADMIN_TOKEN', 'NSIM_FILTERING',
-  'NSIM_DATA_DIR', 'NSIM_EPHEMERAL', 'NSIM_DB_SYNC', 'NSIM_QUEUE_MAX', 'NSIM_INBOX_MAX',
+  'NSIM_DATA_DIR', 'NSIM_EPHEMERAL', 'NSIM_DB_SYNC', 'NSIM_QUEUE_MAX', 'NSIM_INBOX_MAX', 'NSIM_REQUEST_TIMEOUT_MS',
+  'NSIM_MAX_CONNECTIONS',
 ]
 
 function positive (name: string, v: string): number {
@@ -131,6 +138,8 @@ export function hubOptionsFromEnv (env: NodeJS.ProcessEnv = process.env): Partia
   }
   if (env.NSIM_QUEUE_MAX) o.queueMax = positive('NSIM_QUEUE_MAX', env.NSIM_QUEUE_MAX)
   if (env.NSIM_INBOX_MAX) o.inboxMax = positive('NSIM_INBOX_MAX', env.NSIM_INBOX_MAX)
+  if (env.NSIM_REQUEST_TIMEOUT_MS) o.requestTimeoutMs = positive('NSIM_REQUEST_TIMEOUT_MS', env.NSIM_REQUEST_TIMEOUT_MS)
+  if (env.NSIM_MAX_CONNECTIONS) o.maxConnections = positive('NSIM_MAX_CONNECTIONS', env.NSIM_MAX_CONNECTIONS)
   o.production = env.NODE_ENV === 'production'
   return o as Partial<HubOptions>
 }

@@ -71,3 +71,33 @@ t.test('statuses of refused bodies agree with the docs and the OpenAPI document,
   const doc = (await hub.app.inject({ url: '/docs/json' })).json()
   t.same(Object.keys(doc.paths['/v1/messages'].post.responses).sort(), ['200', '400', '401', '403', '413', '415'])
 })
+
+/** Open `n` raw connections to the hub, each sending `first` and then nothing; resolves with what each received before it was closed (or `open` after `waitMs`). */
+async function stalled (port: number, n: number, first: string, waitMs: number): Promise<string[]> {
+  const { connect } = await import('node:net')
+  return await Promise.all(Array.from({ length: n }, async () => await new Promise<string>((resolve) => {
+    const s = connect(port, '127.0.0.1')
+    let got = ''
+    const timer = setTimeout(() => { s.destroy(); resolve('open') }, waitMs)
+    s.on('connect', () => { s.write(first) })
+    s.on('data', (d) => { got += String(d) })
+    s.on('error', () => {})
+    s.on('close', () => { clearTimeout(timer); resolve(got === '' ? 'closed' : got) })
+  })))
+}
+
+t.test('slow-body connections are cut off, and connections are capped', async (t) => {
+  const hub = await testHub(t, { requestTimeoutMs: 500 })
+  await hub.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = hub.app.server.address() as { port: number }
+  const head = 'POST /v1/messages HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer demo-TX\r\nContent-Type: text/plain\r\nContent-Length: 200\r\n\r\nDQ.TX'
+  const results = await stalled(port, 30, head, 15_000)
+  t.equal(results.filter((r) => r === 'open').length, 0, 'no stalled connection is left open')
+  t.ok(results.every((r) => r === 'closed' || /^HTTP\/1\.1 408/.test(r)), 'each was answered 408 or closed')
+
+  const capped = await testHub(t, { maxConnections: 4 })
+  await capped.app.listen({ port: 0, host: '127.0.0.1' })
+  const cport = (capped.app.server.address() as { port: number }).port
+  const over = await stalled(cport, 10, 'GET /health HTTP/1.1\r\nHost: hub\r\n', 3000)
+  t.ok(over.filter((r) => r === 'closed').length >= 6, `past 4 connections new ones are closed at once (${over.filter((r) => r === 'closed').length} of 10)`)
+})
