@@ -91,9 +91,10 @@ export async function serveCommand (argv: string[], io: Io): Promise<number> {
     ? 'switch state in memory (--ephemeral): queued queries and inbox replies end with the process'
     : `switch state in ${st.where}${waiting ? ` (${waiting} queued quer${waiting === 1 ? 'y' : 'ies'} kept from before)` : ''}`)
   io.out(`try: curl -s -H 'Authorization: Bearer demo-TX' -H 'Content-Type: text/plain' -H 'Accept: text/plain' --data 'DQ.TX0020100.IL.TXTOLN/D1234567' ${url}/v1/messages`)
-  const stop = (): void => { void hub.close() }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  // SIGTERM drains (503 with Retry-After meanwhile) before closing; a second signal closes at once.
+  const stop = (): void => { void hub.drain(hub.ctx.options.drainMs) }
+  process.once('SIGTERM', () => { stop(); process.once('SIGTERM', () => { void hub.close() }) })
+  process.once('SIGINT', () => { void hub.close() })
   await closed
   return 0
 }

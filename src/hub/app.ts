@@ -37,6 +37,12 @@ export interface Hub {
   readonly ctx: HubContext
   /** Close the app, the state clients and the audit file. */
   readonly close: () => Promise<void>
+  /**
+   * Stop gracefully (SIGTERM): for `graceMs` every new request is answered 503
+   * with `Retry-After` and `Connection: close` (and /health says `draining`, so
+   * a load balancer takes the hub out) while requests in flight finish; then close.
+   */
+  readonly drain: (graceMs: number) => Promise<void>
 }
 
 export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub> {
@@ -103,6 +109,14 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     ajv: { customOptions: { removeAdditional: false } },
   })
   registerBodyParsers(app)
+  let draining = false
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!draining) { done(); return }
+    void reply.code(503).header('retry-after', '1').header('connection', 'close')
+      .send(req.url === '/health'
+        ? { status: 'draining' }
+        : { statusCode: 503, code: 'NSIM_HUB_DRAINING', error: 'Service Unavailable', message: 'the hub is shutting down: send to another hub or retry' })
+  })
   const ctx: HubContext = { options, sw, store, shadow, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now() }
   if (options.docs) await registerDocs(app)
   registerErrorHandler(app, ctx)
@@ -127,7 +141,12 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     await audit.close()
     await state.close()
   }
-  return { app, ctx, close }
+  const drain = async (graceMs: number): Promise<void> => {
+    draining = true
+    await new Promise((resolve) => setTimeout(resolve, graceMs))
+    await close()
+  }
+  return { app, ctx, close, drain }
 }
 
 async function credentialsFor (o: HubOptions): Promise<Credentials> {

@@ -47,6 +47,8 @@ export interface HubOptions {
   readonly requestTimeoutMs: number
   /** Connections open at once; past it new ones are closed at once. */
   readonly maxConnections: number
+  /** On SIGTERM: ms of answering 503 with Retry-After before closing (in-flight requests finish meanwhile). */
+  readonly drainMs: number
   /** Time zone of reply header clocks. */
   readonly timeZone: string
   /** Fastify's own logger (startup, errors); request logging stays off. */
@@ -75,6 +77,7 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = Object.freeze({
   bodyLimit: 64 * 1024,
   requestTimeoutMs: 10_000,
   maxConnections: 10_000,
+  drainMs: 3000,
   timeZone: 'America/Phoenix',
   logger: false,
   docs: true,
@@ -88,7 +91,7 @@ export const ENV_VARS: readonly string[] = [
   'NSIM_POLICIES', 'NSIM_REGIONS', 'NSIM_SHADOW', 'NSIM_AUDIT_FILE', 'NSIM_MSQ_WINDOW_MS', 'NSIM_STATE_TIMEOUT_MS',
   'NSIM_STATE_URLS', 'NSIM_STATE_LATENCY', 'NSIM_TOKENS_FILE', 'NSIM_ADMIN_TOKEN', 'NSIM_FILTERING',
   'NSIM_DATA_DIR', 'NSIM_EPHEMERAL', 'NSIM_DB_SYNC', 'NSIM_QUEUE_MAX', 'NSIM_INBOX_MAX', 'NSIM_REQUEST_TIMEOUT_MS',
-  'NSIM_MAX_CONNECTIONS',
+  'NSIM_MAX_CONNECTIONS', 'NSIM_DRAIN_MS',
 ]
 
 function positive (name: string, v: string): number {
@@ -140,6 +143,10 @@ export function hubOptionsFromEnv (env: NodeJS.ProcessEnv = process.env): Partia
   if (env.NSIM_INBOX_MAX) o.inboxMax = positive('NSIM_INBOX_MAX', env.NSIM_INBOX_MAX)
   if (env.NSIM_REQUEST_TIMEOUT_MS) o.requestTimeoutMs = positive('NSIM_REQUEST_TIMEOUT_MS', env.NSIM_REQUEST_TIMEOUT_MS)
   if (env.NSIM_MAX_CONNECTIONS) o.maxConnections = positive('NSIM_MAX_CONNECTIONS', env.NSIM_MAX_CONNECTIONS)
+  if (env.NSIM_DRAIN_MS !== undefined && env.NSIM_DRAIN_MS !== '') {
+    if (!/^\d+$/.test(env.NSIM_DRAIN_MS)) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_DRAIN_MS', `must be a whole number of ms, got \`${env.NSIM_DRAIN_MS}\``)
+    o.drainMs = Number(env.NSIM_DRAIN_MS)
+  }
   o.production = env.NODE_ENV === 'production'
   return o as Partial<HubOptions>
 }

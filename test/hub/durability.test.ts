@@ -26,7 +26,7 @@ function outSeq (text: string): number {
 t.test('queued queries, inbox replies, counters and faults survive SIGKILL and SIGTERM', async (t) => {
   const { data, audit } = dataPaths(tempDir(t))
   const args = ['--data-dir', data, '--audit', audit]
-  let hub = await startHubProcess(t, args)
+  let hub = await startHubProcess(t, args, { NSIM_DRAIN_MS: '200' })
   t.equal((await call(hub.url, 'PUT', '/v1/admin/states/IL/fault', { token: 'demo-admin', body: { mode: 'down' } })).status, 200)
   const ids: string[] = []
   for (let i = 0; i < 300; i += 50) {
@@ -40,7 +40,7 @@ t.test('queued queries, inbox replies, counters and faults survive SIGKILL and S
   const seqBefore = outSeq((await call(hub.url, 'POST', '/v1/messages', { token: 'demo-TX', body: 'DQ.TX0020100.WA.TXTOLN/D1' })).json.replies[0].text)
   await hub.stop('SIGKILL')
 
-  hub = await startHubProcess(t, args)
+  hub = await startHubProcess(t, args, { NSIM_DRAIN_MS: '200' })
   t.match(hub.output(), /300 queued queries kept from before/, 'the start says what it kept')
   const health = (await call(hub.url, 'GET', '/health')).json
   t.equal(health.queued, 300, 'every queued query survived the kill')
@@ -53,7 +53,7 @@ t.test('queued queries, inbox replies, counters and faults survive SIGKILL and S
   t.same(first.replies.map((r: { messageId: string }) => r.messageId), ids, 'one reply per queued query, in order')
   await hub.stop('SIGKILL')
 
-  hub = await startHubProcess(t, args)
+  hub = await startHubProcess(t, args, { NSIM_DRAIN_MS: '200' })
   const again = (await call(hub.url, 'GET', '/v1/inbox?max=1000', { token: 'demo-TX' })).json
   t.same(again.replies, first.replies, 'unacknowledged replies survive a kill, unchanged and not duplicated')
   t.equal((await call(hub.url, 'GET', '/health')).json.queued, 0, 'and are not queued again')
@@ -61,7 +61,7 @@ t.test('queued queries, inbox replies, counters and faults survive SIGKILL and S
   t.same(ack.json, { acknowledged: 100, waiting: 200 })
   await hub.stop('SIGTERM')
 
-  hub = await startHubProcess(t, args)
+  hub = await startHubProcess(t, args, { NSIM_DRAIN_MS: '200' })
   const rest = (await call(hub.url, 'GET', '/v1/inbox?max=1000', { token: 'demo-TX' })).json
   t.same(rest.replies.map((r: { id: string }) => r.id), first.replies.slice(100).map((r: { id: string }) => r.id), 'acknowledged ones stay gone')
   t.notOk((await call(hub.url, 'GET', '/health')).json.states.down, 'IL is up after the restart, as it was left')

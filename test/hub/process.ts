@@ -17,8 +17,8 @@ export interface HubProcess {
 
 const CLI = resolve('bin/nlets-sim.js')
 
-export async function startHubProcess (t: Test, args: readonly string[]): Promise<HubProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startHubProcess (t: Test, args: readonly string[], env: Record<string, string> = {}): Promise<HubProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let out = ''
   child.stdout!.setEncoding('utf8').on('data', (s: string) => { out += s })
   child.stderr!.setEncoding('utf8').on('data', (s: string) => { out += s })
