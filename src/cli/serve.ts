@@ -81,6 +81,16 @@ export async function serveCommand (argv: string[], io: Io): Promise<number> {
     await hub.close()
     return 1
   }
+  if (hub.metricsApp !== undefined) {
+    try {
+      await hub.metricsApp.listen({ port: hub.ctx.options.metricsPort!, host })
+    } catch (err) {
+      io.err(`nlets-sim: cannot listen for metrics on ${host}:${hub.ctx.options.metricsPort}: ${(err as Error).message}`)
+      await hub.close()
+      return 1
+    }
+    io.out(`metrics (no token) on http://${host.includes(':') ? `[${host}]` : host}:${hub.ctx.options.metricsPort}/metrics`)
+  }
   // The port actually bound (`--port 0` picks a free one).
   const bound = (hub.app.server.address() as { port: number } | null)?.port ?? port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`

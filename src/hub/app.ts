@@ -25,7 +25,7 @@ import { registerDirectoryRoutes } from './routes/directory.js'
 import { registerDocs } from './routes/docs.js'
 import { registerErrorHandler } from './routes/errors.js'
 import { registerMessageRoutes } from './routes/messages.js'
-import { registerOpsRoutes } from './routes/ops.js'
+import { buildMetricsApp, registerOpsRoutes } from './routes/ops.js'
 import { HttpStateEndpoint } from './state-client.js'
 import { memoryState } from './ports/memory.js'
 import type { SwitchState } from './ports/state.js'
@@ -43,6 +43,8 @@ export interface Hub {
    * a load balancer takes the hub out) while requests in flight finish; then close.
    */
   readonly drain: (graceMs: number) => Promise<void>
+  /** GET /metrics alone, for NSIM_METRICS_PORT (the caller listens; close() closes it). */
+  readonly metricsApp?: FastifyInstance | undefined
 }
 
 export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub> {
@@ -125,6 +127,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   registerOpsRoutes(app, ctx)
   registerAdminRoutes(app, ctx)
   // Forward what waits for states that are back (a drain that finds its state still down stops at once).
+  const metricsApp = options.metricsPort !== undefined ? buildMetricsApp(ctx) : undefined
   const retry = setInterval(() => {
     for (const s of Object.keys(state.queue.depths())) {
       sw.drain(s).catch((err: Error) => { app.log.warn(`store-and-forward: draining ${s} failed: ${err.message}`) })
@@ -136,6 +139,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   const shutdown = async (): Promise<void> => {
     clearInterval(retry)
     await app.close()
+    await metricsApp?.close()
     await sw.stop()
     for (const d of destinations.values()) await d.endpoint.close?.()
     await audit.close()
@@ -146,7 +150,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     await new Promise((resolve) => setTimeout(resolve, graceMs))
     await close()
   }
-  return { app, ctx, close, drain }
+  return { app, ctx, close, drain, metricsApp }
 }
 
 async function credentialsFor (o: HubOptions): Promise<Credentials> {

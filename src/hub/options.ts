@@ -28,6 +28,10 @@ export interface HubOptions {
   readonly production: boolean
   readonly tokensFile?: string | undefined
   readonly adminToken?: string | undefined
+  /** Bearer token that may read /metrics besides the admin token. */
+  readonly metricsToken?: string | undefined
+  /** Serve /metrics, without a token, on this port of its own (for a private network). */
+  readonly metricsPort?: number | undefined
   /** Folder of the switch's durable state (`nlets-sim.db`: queue, inboxes, counters, destination settings). */
   readonly dataDir: string
   /** Keep the switch's state in memory only (nothing survives the process). */
@@ -91,7 +95,7 @@ export const ENV_VARS: readonly string[] = [
   'NSIM_POLICIES', 'NSIM_REGIONS', 'NSIM_SHADOW', 'NSIM_AUDIT_FILE', 'NSIM_MSQ_WINDOW_MS', 'NSIM_STATE_TIMEOUT_MS',
   'NSIM_STATE_URLS', 'NSIM_STATE_LATENCY', 'NSIM_TOKENS_FILE', 'NSIM_ADMIN_TOKEN', 'NSIM_FILTERING',
   'NSIM_DATA_DIR', 'NSIM_EPHEMERAL', 'NSIM_DB_SYNC', 'NSIM_QUEUE_MAX', 'NSIM_INBOX_MAX', 'NSIM_REQUEST_TIMEOUT_MS',
-  'NSIM_MAX_CONNECTIONS', 'NSIM_DRAIN_MS',
+  'NSIM_MAX_CONNECTIONS', 'NSIM_DRAIN_MS', 'NSIM_METRICS_TOKEN', 'NSIM_METRICS_PORT',
 ]
 
 function positive (name: string, v: string): number {
@@ -129,6 +133,12 @@ export function hubOptionsFromEnv (env: NodeJS.ProcessEnv = process.env): Partia
   }
   if (env.NSIM_TOKENS_FILE) o.tokensFile = env.NSIM_TOKENS_FILE
   if (env.NSIM_ADMIN_TOKEN) o.adminToken = env.NSIM_ADMIN_TOKEN
+  if (env.NSIM_METRICS_TOKEN) o.metricsToken = env.NSIM_METRICS_TOKEN
+  if (env.NSIM_METRICS_PORT) {
+    const port = positive('NSIM_METRICS_PORT', env.NSIM_METRICS_PORT)
+    if (port > 65535) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_METRICS_PORT', `must be at most 65535, got \`${port}\``)
+    o.metricsPort = port
+  }
   if (env.NSIM_FILTERING === 'off') o.filtering = false
   if (env.NSIM_DATA_DIR) o.dataDir = env.NSIM_DATA_DIR
   if (env.NSIM_EPHEMERAL !== undefined && env.NSIM_EPHEMERAL !== '') {

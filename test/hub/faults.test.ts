@@ -57,7 +57,7 @@ t.test('removed (SM .04, not stored), key not served (SM .01), slow, flapping', 
   const slow = await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1')
   t.match(slow.body.replies[0], { key: 'SM', status: 'noanswer' })
   t.match(slow.body.replies[0]?.text, /NO RESPONSE FROM IL WITHIN 100 MS/)
-  const metrics = (await hub.app.inject({ url: '/metrics' })).body
+  const metrics = (await hub.app.inject({ url: '/metrics', headers: ADMIN })).body
   t.match(metrics, /nsim_state_duration_seconds_count\{state="IL"\} 1/, 'a timed-out query is timed too')
   const bad = await hub.app.inject({ method: 'PUT', url: '/v1/admin/states/IL/fault', headers: ADMIN, payload: { mode: 'slow' } })
   t.equal(bad.statusCode, 400, 'slow needs latencyMs')

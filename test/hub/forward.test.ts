@@ -49,7 +49,7 @@ t.test('queue and inbox bounds answer SM .04, counted by why', async (t) => {
   t.same(statuses, ['.02.', '.02.', '.04.', '.02.', '.04.'], 'IL full at 2; then TX full at 3 places')
   const other = await send(hub, 'TC', 'DQ.NYCBP0100.WA.TXTOLN/D1')
   t.match(other.body.replies[0]!.text, /\.02\./, 'another line still has room')
-  const metrics = (await hub.app.inject({ url: '/metrics' })).body
+  const metrics = (await hub.app.inject({ url: '/metrics', headers: ADMIN })).body
   t.match(metrics, /nsim_not_stored_total\{state="IL",why="queue-full"\} 1/)
   t.match(metrics, /nsim_not_stored_total\{state="WA",why="inbox-full"\} 1/)
 })

@@ -101,3 +101,36 @@ t.test('slow-body connections are cut off, and connections are capped', async (t
   const over = await stalled(cport, 10, 'GET /health HTTP/1.1\r\nHost: hub\r\n', 3000)
   t.ok(over.filter((r) => r === 'closed').length >= 6, `past 4 connections new ones are closed at once (${over.filter((r) => r === 'closed').length} of 10)`)
 })
+
+t.test('who may read what: the directory for members, /metrics for operators, /health and /docs open', async (t) => {
+  const hub = await testHub(t, { docs: true, metricsToken: 'scrape-me', metricsPort: 0 })
+  for (const url of ['/v1/directory/VTICE0900', '/v1/directory?component=ICE-ERO']) {
+    t.equal((await hub.app.inject({ url })).statusCode, 401, `${url}: no token, 401`)
+    t.equal((await hub.app.inject({ url, headers: { authorization: 'Bearer nope' } })).statusCode, 401, `${url}: a wrong token, 401`)
+    t.equal((await hub.app.inject({ url, headers: LINE })).statusCode, 200, `${url}: a line token`)
+    t.equal((await hub.app.inject({ url, headers: ADMIN })).statusCode, 200, `${url}: the admin token`)
+  }
+  const noToken = await hub.app.inject({ url: '/metrics' })
+  t.equal(noToken.statusCode, 401)
+  t.match(noToken.json(), { code: 'NSIM_HUB_UNAUTHORIZED', message: /metrics token or admin token/ })
+  t.equal((await hub.app.inject({ url: '/metrics', headers: LINE })).statusCode, 401, 'a line token does not read metrics')
+  t.equal((await hub.app.inject({ url: '/metrics', headers: ADMIN })).statusCode, 200)
+  t.equal((await hub.app.inject({ url: '/metrics', headers: { authorization: 'Bearer scrape-me' } })).statusCode, 200, 'the metrics token')
+  const own = await hub.metricsApp!.inject({ url: '/metrics' })
+  t.equal(own.statusCode, 200, 'the metrics port of its own needs no token')
+  t.match(own.body, /nsim_messages_total/)
+  t.equal((await hub.metricsApp!.inject({ url: '/v1/directory/VTICE0900' })).statusCode, 404, 'and serves nothing else')
+  t.equal((await hub.app.inject({ url: '/health' })).statusCode, 200, '/health is open')
+  t.equal((await hub.app.inject({ url: '/docs/json' })).statusCode, 200, '/docs is open: it holds no data')
+})
+
+t.test('metric labels take values from fixed sets only', async (t) => {
+  const hub = await testHub(t)
+  for (let i = 0; i < 300; i++) {
+    const junk = `${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + ((i * 7) % 26))}${i}.TX0020100.IL.TXTOLN/D1`
+    await send(hub, i % 2 === 0 ? 'TX' : null, junk)
+  }
+  const m = (await hub.app.inject({ url: '/metrics', headers: ADMIN })).body
+  const keys = new Set([...m.matchAll(/nsim_messages_total\{key="([^"]*)"/g)].map((x) => x[1]))
+  t.same([...keys].sort(), ['?'], `300 random prefixes make one series key, not 300 (${[...keys].join(' ')})`)
+})

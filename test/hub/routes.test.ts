@@ -7,19 +7,19 @@ import { ADMIN, send, testHub } from './helpers.js'
 
 t.test('directory routes', async (t) => {
   const hub = await testHub(t)
-  const one = await hub.app.inject({ url: '/v1/directory/vtice0900' })
+  const one = await hub.app.inject({ url: '/v1/directory/vtice0900', headers: { authorization: 'Bearer demo-TX' } })
   t.equal(one.statusCode, 200)
   t.match(one.json(), { ori: 'VTICE0900', line: 'AX', component: 'ICE-ERO', state: 'VT', active: true })
-  t.equal((await hub.app.inject({ url: '/v1/directory/ZZ0000000' })).statusCode, 404)
-  t.equal((await hub.app.inject({ url: '/v1/directory/bad' })).statusCode, 400)
-  const list = await hub.app.inject({ url: '/v1/directory?line=TC&limit=5' })
+  t.equal((await hub.app.inject({ url: '/v1/directory/ZZ0000000', headers: { authorization: 'Bearer demo-TX' } })).statusCode, 404)
+  t.equal((await hub.app.inject({ url: '/v1/directory/bad', headers: { authorization: 'Bearer demo-TX' } })).statusCode, 400)
+  const list = await hub.app.inject({ url: '/v1/directory?line=TC&limit=5', headers: { authorization: 'Bearer demo-TX' } })
   t.equal(list.json().entries.length, 5)
   t.ok(list.json().total >= 100, 'dozens of CBP offices on line TC')
   t.ok(list.json().entries.every((e: { line: string }) => e.line === 'TC'))
-  const byName = await hub.app.inject({ url: '/v1/directory?agency=support%20center' })
+  const byName = await hub.app.inject({ url: '/v1/directory?agency=support%20center', headers: { authorization: 'Bearer demo-TX' } })
   t.equal(byName.json().entries[0]?.ori, 'VTICE0900')
-  t.equal((await hub.app.inject({ url: '/v1/directory?type=XX' })).statusCode, 400, 'bad filter: 400')
-  t.equal((await hub.app.inject({ url: '/v1/directory?limit=0' })).statusCode, 400)
+  t.equal((await hub.app.inject({ url: '/v1/directory?type=XX', headers: { authorization: 'Bearer demo-TX' } })).statusCode, 400, 'bad filter: 400')
+  t.equal((await hub.app.inject({ url: '/v1/directory?limit=0', headers: { authorization: 'Bearer demo-TX' } })).statusCode, 400)
 })
 
 t.test('health, metrics, unknown routes', async (t) => {
@@ -28,7 +28,7 @@ t.test('health, metrics, unknown routes', async (t) => {
   await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1')
   const h = await hub.app.inject({ url: '/health' })
   t.match(h.json(), { status: 'ok', policyVersion: hub.ctx.store.current.version, queued: 0, failedClosed: [] })
-  const m = await hub.app.inject({ url: '/metrics' })
+  const m = await hub.app.inject({ url: '/metrics', headers: ADMIN })
   t.equal(m.statusCode, 200)
   t.match(m.body, /nsim_decisions_total\{key="DQ",destination="IL",effect="deny",rule="il-deny-ice"\} 1/)
   t.match(m.body, /nsim_decisions_total\{key="DQ",destination="IL",effect="allow",rule="\(default\)"\} 1/)
@@ -40,7 +40,7 @@ t.test('health, metrics, unknown routes', async (t) => {
   await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D2')
   await hub.app.inject({ method: 'PUT', url: '/v1/admin/states/IL/fault', headers: ADMIN, payload: { mode: 'slow', latencyMs: 1 } })
   await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D3')
-  const again = (await hub.app.inject({ url: '/metrics' })).body
+  const again = (await hub.app.inject({ url: '/metrics', headers: ADMIN })).body
   t.match(again, /nsim_decisions_total\{key="DQ",destination="IL",effect="deny",rule="il-deny-ice"\} 1/, 'a second scrape does not count twice')
   t.match(again, /nsim_decisions_total\{key="DQ",destination="IL",effect="allow",rule="\(default\)"\} 3/)
   t.match(again, /nsim_messages_total\{key="DQ",outcome="ok"\} 4/)
@@ -115,7 +115,7 @@ t.test('a shadow policy set is evaluated beside the live one, counted and audite
   const r = await send(hub, 'TC', 'RQ.NYCBP0100.TX.TXTLIC/ABC123.LIY/2025.LIT/PC')
   t.match(r.body.decisions[0], { destination: 'TX', effect: 'allow', rule: null }, 'the live policy decides')
   t.not(r.body.replies[0]?.status, 'denied', 'the candidate is not enforced')
-  const m = await hub.app.inject({ url: '/metrics' })
+  const m = await hub.app.inject({ url: '/metrics', headers: ADMIN })
   t.match(m.body, /nsim_shadow_disagreements_total\{destination="TX"\} 1/)
   const h = (await hub.app.inject({ url: '/health' })).json()
   t.not(h.shadowVersion, h.policyVersion, 'health shows both versions')

@@ -3,25 +3,13 @@
  * Operator routes (admin bearer token): state faults and status, policy reload
  * (atomic swap; a reload with any error is refused and the last good set stays).
  */
-import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { FAULT_SCHEMA, type StateFault, STATE_KEYS } from '../ports/endpoint.js'
 import { toJurisdiction } from '../../directory/model.js'
 import { formatDiagnostic } from '../../diagnostics.js'
 import type { HubContext } from '../context.js'
-import { bearer, sha256 } from '../lines.js'
+import { isAdmin, unauthorized } from './access.js'
 import { errorSchema } from './schemas.js'
-
-function authorized (req: FastifyRequest, ctx: HubContext): boolean {
-  const t = bearer(req.headers.authorization)
-  if (t === undefined) return false
-  return timingSafeEqual(Buffer.from(sha256(t), 'hex'), Buffer.from(sha256(ctx.adminToken), 'hex'))
-}
-
-async function deny (reply: FastifyReply): Promise<FastifyReply> {
-  return await reply.code(401).header('www-authenticate', 'Bearer realm="nlets-sim-admin"')
-    .send({ statusCode: 401, code: 'NSIM_HUB_UNAUTHORIZED', error: 'Unauthorized', message: 'admin routes need `Authorization: Bearer <admin token>`' })
-}
 
 export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): void {
   const stateParam = { type: 'object', required: ['state'], properties: { state: { type: 'string', pattern: '^[A-Za-z]{2}$' } } } as const
@@ -31,7 +19,7 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
   }
   const notFound = async (reply: FastifyReply, code: string) => await reply.code(404).send({ statusCode: 404, code: 'NSIM_HUB_NOT_FOUND', error: 'Not Found', message: `\`${code}\` is not a jurisdiction` })
   app.register(async (admin) => {
-    admin.addHook('onRequest', async (req, reply) => { if (!authorized(req, ctx)) return await deny(reply) })
+    admin.addHook('onRequest', async (req, reply) => { if (!isAdmin(req, ctx)) return await unauthorized(reply, 'nlets-sim-admin', 'admin token') })
 
     admin.get('/v1/admin/states', { schema: { summary: 'Every destination: transport, status, fault, queue depth, keys turned off' } }, async () => {
       return [...ctx.destinations.values()].map((d) => ({

@@ -1,12 +1,13 @@
 /**
  * @module hub/routes/directory
  * The agency directory, read-only: one entry by ORI (with its owning line), or a
- * filtered list.
+ * filtered list; for members only (a line token or the admin token).
  */
 import type { FastifyInstance } from 'fastify'
 import { describeAgency } from '../../directory/describe.js'
 import { AGENCY_TYPES, type Agency, COMPONENTS } from '../../directory/model.js'
 import type { HubContext } from '../context.js'
+import { memberOnly } from './access.js'
 import { errorSchema } from './schemas.js'
 
 const agencySchema = {
@@ -25,7 +26,9 @@ function view (a: Agency) {
 interface ListQuery { line?: string, type?: string, component?: string, state?: string, agency?: string, limit?: number, offset?: number }
 
 export function registerDirectoryRoutes (app: FastifyInstance, ctx: HubContext): void {
+  const onRequest = memberOnly(ctx)
   app.get<{ Params: { ori: string } }>('/v1/directory/:ori', {
+    onRequest,
     schema: {
       summary: 'One agency of the directory (ORION), including the line that owns it',
       params: { type: 'object', properties: { ori: { type: 'string', pattern: '^[A-Za-z]{2}[A-Za-z0-9]{7}$' } }, required: ['ori'] },
@@ -38,6 +41,7 @@ export function registerDirectoryRoutes (app: FastifyInstance, ctx: HubContext):
   })
 
   app.get<{ Querystring: ListQuery }>('/v1/directory', {
+    onRequest,
     schema: {
       summary: 'Agencies, filtered by line, type, federal component, state or a piece of the name',
       querystring: {

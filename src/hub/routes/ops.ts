@@ -1,9 +1,10 @@
 /**
  * @module hub/routes/ops
- * GET /health and GET /metrics (Prometheus text).
+ * GET /health and GET /metrics (Prometheus text), and the metrics port of its own.
  */
-import type { FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import type { HubContext } from '../context.js'
+import { metricsReader } from './access.js'
 
 export function registerOpsRoutes (app: FastifyInstance, ctx: HubContext): void {
   app.get('/health', {
@@ -32,8 +33,20 @@ export function registerOpsRoutes (app: FastifyInstance, ctx: HubContext): void 
     }
   })
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
-    reply.type(ctx.metrics.registry.contentType)
-    return await ctx.metrics.registry.metrics()
-  })
+  app.get('/metrics', {
+    onRequest: metricsReader(ctx),
+    schema: { summary: 'Prometheus metrics (admin token, or NSIM_METRICS_TOKEN when set; no token on NSIM_METRICS_PORT)', hide: false },
+  }, async (_req, reply) => await sendMetrics(ctx, reply))
+}
+
+async function sendMetrics (ctx: HubContext, reply: FastifyReply): Promise<string> {
+  reply.type(ctx.metrics.registry.contentType)
+  return await ctx.metrics.registry.metrics()
+}
+
+/** The metrics port of its own (NSIM_METRICS_PORT): GET /metrics with no token, nothing else. */
+export function buildMetricsApp (ctx: HubContext): FastifyInstance {
+  const app = Fastify({ logger: false })
+  app.get('/metrics', async (_req, reply) => await sendMetrics(ctx, reply))
+  return app
 }
