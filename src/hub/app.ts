@@ -18,6 +18,7 @@ import { Destination } from './destinations.js'
 import { type Credentials, demoCredentials, loadTokensFile } from './lines.js'
 import { createMetrics } from './metrics.js'
 import { DEFAULT_HUB_OPTIONS, DEMO_ADMIN_TOKEN, type HubOptions } from './options.js'
+import { LineBuckets } from './rate.js'
 import { loadRegions } from './regions.js'
 import { registerAdminRoutes } from './routes/admin.js'
 import { registerBodyParsers } from './routes/body.js'
@@ -119,7 +120,8 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
         ? { status: 'draining' }
         : { statusCode: 503, code: 'NSIM_HUB_DRAINING', error: 'Service Unavailable', message: 'the hub is shutting down: send to another hub or retry' })
   })
-  const ctx: HubContext = { options, sw, store, shadow, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now() }
+  const rate = new LineBuckets({ rate: options.lineRate, burst: options.lineBurst ?? Math.max(1, options.lineRate * 2) }, options.now)
+  const ctx: HubContext = { options, sw, rate, store, shadow, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now() }
   if (options.docs) await registerDocs(app)
   registerErrorHandler(app, ctx)
   registerMessageRoutes(app, ctx)

@@ -9,11 +9,14 @@ import type { Destination } from './destinations.js'
 import type { Credentials } from './lines.js'
 import type { HubMetrics } from './metrics.js'
 import type { HubOptions } from './options.js'
+import type { LineBuckets } from './rate.js'
 import type { Switch } from './switch.js'
 
 export interface HubContext {
   readonly options: HubOptions
   readonly sw: Switch
+  /** Per-line rate limit (token buckets). */
+  readonly rate: LineBuckets
   readonly store: PolicyStore
   readonly shadow: PolicyStore | undefined
   readonly destinations: ReadonlyMap<string, Destination>

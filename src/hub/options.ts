@@ -51,6 +51,10 @@ export interface HubOptions {
   readonly requestTimeoutMs: number
   /** Connections open at once; past it new ones are closed at once. */
   readonly maxConnections: number
+  /** Messages a second per line (token bucket); 0: no limit. */
+  readonly lineRate: number
+  /** Burst of the per-line limit (default: twice the rate, at least 1). */
+  readonly lineBurst?: number | undefined
   /** On SIGTERM: ms of answering 503 with Retry-After before closing (in-flight requests finish meanwhile). */
   readonly drainMs: number
   /** Time zone of reply header clocks. */
@@ -82,6 +86,7 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = Object.freeze({
   requestTimeoutMs: 10_000,
   maxConnections: 10_000,
   drainMs: 3000,
+  lineRate: 0,
   timeZone: 'America/Phoenix',
   logger: false,
   docs: true,
@@ -96,6 +101,7 @@ export const ENV_VARS: readonly string[] = [
   'NSIM_STATE_URLS', 'NSIM_STATE_LATENCY', 'NSIM_TOKENS_FILE', 'NSIM_ADMIN_TOKEN', 'NSIM_FILTERING',
   'NSIM_DATA_DIR', 'NSIM_EPHEMERAL', 'NSIM_DB_SYNC', 'NSIM_QUEUE_MAX', 'NSIM_INBOX_MAX', 'NSIM_REQUEST_TIMEOUT_MS',
   'NSIM_MAX_CONNECTIONS', 'NSIM_DRAIN_MS', 'NSIM_METRICS_TOKEN', 'NSIM_METRICS_PORT',
+  'NSIM_LINE_RATE', 'NSIM_LINE_BURST',
 ]
 
 function positive (name: string, v: string): number {
@@ -133,6 +139,11 @@ export function hubOptionsFromEnv (env: NodeJS.ProcessEnv = process.env): Partia
   }
   if (env.NSIM_TOKENS_FILE) o.tokensFile = env.NSIM_TOKENS_FILE
   if (env.NSIM_ADMIN_TOKEN) o.adminToken = env.NSIM_ADMIN_TOKEN
+  if (env.NSIM_LINE_RATE !== undefined && env.NSIM_LINE_RATE !== '') {
+    if (!/^\d+$/.test(env.NSIM_LINE_RATE)) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_LINE_RATE', `must be a whole number of messages a second (0: no limit), got \`${env.NSIM_LINE_RATE}\``)
+    o.lineRate = Number(env.NSIM_LINE_RATE)
+  }
+  if (env.NSIM_LINE_BURST) o.lineBurst = positive('NSIM_LINE_BURST', env.NSIM_LINE_BURST)
   if (env.NSIM_METRICS_TOKEN) o.metricsToken = env.NSIM_METRICS_TOKEN
   if (env.NSIM_METRICS_PORT) {
     const port = positive('NSIM_METRICS_PORT', env.NSIM_METRICS_PORT)

@@ -14,7 +14,7 @@ import { type MessageError, messageError } from '../message/er.js'
 import { isQueryKey } from '../message/keys.js'
 import { parseJsonMessage } from '../message/json.js'
 import { parseLegacy } from '../message/legacy.js'
-import { formatEr, replyOri, SWITCH_ORI } from '../message/reply.js'
+import { formatEr, formatReply, replyOri, SWITCH_ORI } from '../message/reply.js'
 import { rewriteKey } from '../message/rules.js'
 import type { Message } from '../message/types.js'
 import { type DestinationClassifier, fieldMap, makeClassifier, validateMessage } from '../message/validate.js'
@@ -225,6 +225,25 @@ export class Switch implements DeliveryEnv {
       reason: `${error.text}${error.detail ? `: ${error.detail}` : ''}`.slice(0, REFUSAL_REASON_CHARS),
     })
     return { id, httpStatus, error, decisions: [], replies: [{ key: 'ER', from: SWITCH_ORI, to, text, status: 'error' }] }
+  }
+
+  /**
+   * A message over its line's rate (HTTP 429): an SM from the switch saying
+   * so, audited as a refusal with code `rate`. How Nlets answers a member over
+   * its rate is not public (a GAP): the wording is ours.
+   */
+  overRate (raw: string, line: string, rate: number, retryAfterSeconds: number): SwitchResult {
+    const id = this.nextId()
+    const now = this.now()
+    const to = guessOri(raw, '')
+    const text = formatReply({
+      ...stamp(this, { receivedAt: now, inSeq: this.sequences.next(`in:${line}`), line }), key: 'SM', from: SWITCH_ORI, to,
+      body: `LINE ${line} OVER ITS RATE OF ${rate} MESSAGES A SECOND: MESSAGE NOT ACCEPTED, RESEND AFTER ${retryAfterSeconds} S`,
+    })
+    const key = /^[A-Z]{2,4}(?=\.)/.exec(raw)?.[0] ?? null
+    this.deps.metrics?.message(key !== null && isQueryKey(key) ? key : '?', 'rate-limited')
+    this.deps.audit.write({ kind: 'refusal', id, key, ori: to === '' ? null : to, line, httpStatus: 429, code: 'rate', reason: `over the line's rate of ${rate} a second` })
+    return { id, httpStatus: 429, decisions: [], replies: [{ key: 'SM', from: SWITCH_ORI, to, text, status: 'status' }] }
   }
 
   /** An ER for a caller the hub could not authenticate (no message processing); audited as a refusal. */

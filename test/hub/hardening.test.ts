@@ -69,7 +69,7 @@ t.test('statuses of refused bodies agree with the docs and the OpenAPI document,
   t.equal(xml.statusCode, 415)
   t.match(xml.json().replies[0], { key: 'ER', text: /unsupported content type/ })
   const doc = (await hub.app.inject({ url: '/docs/json' })).json()
-  t.same(Object.keys(doc.paths['/v1/messages'].post.responses).sort(), ['200', '400', '401', '403', '413', '415'])
+  t.same(Object.keys(doc.paths['/v1/messages'].post.responses).sort(), ['200', '400', '401', '403', '413', '415', '429'])
 })
 
 /** Open `n` raw connections to the hub, each sending `first` and then nothing; resolves with what each received before it was closed (or `open` after `waitMs`). */
@@ -133,4 +133,22 @@ t.test('metric labels take values from fixed sets only', async (t) => {
   const m = (await hub.app.inject({ url: '/metrics', headers: ADMIN })).body
   const keys = new Set([...m.matchAll(/nsim_messages_total\{key="([^"]*)"/g)].map((x) => x[1]))
   t.same([...keys].sort(), ['?'], `300 random prefixes make one series key, not 300 (${[...keys].join(' ')})`)
+})
+
+t.test('a per-line rate limit: a line over its rate gets 429 and an SM, the other lines are not starved', async (t) => {
+  let now = Date.parse('2025-11-25T17:00:00Z')
+  const hub = await testHub(t, { lineRate: 5, lineBurst: 5, now: () => now })
+  const statuses: number[] = []
+  for (let i = 0; i < 7; i++) statuses.push((await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1')).status)
+  t.same(statuses, [200, 200, 200, 200, 200, 429, 429], 'the burst, then refused')
+  const over = await hub.app.inject({
+    method: 'POST', url: '/v1/messages', headers: { ...LINE, 'content-type': 'text/plain' }, payload: 'DQ.TX0020100.IL.TXTOLN/D1',
+  })
+  t.equal(over.headers['retry-after'], '1')
+  t.match(over.json().replies[0], { key: 'SM', from: 'NL0000000', to: 'TX0020100', text: /LINE TX OVER ITS RATE OF 5 MESSAGES A SECOND/ })
+  t.equal((await send(hub, 'TC', 'DQ.NYCBP0100.IL.TXTOLN/D1')).status, 200, 'another line still sends')
+  now += 1000
+  t.equal((await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1')).status, 200, 'a second later the line may send again')
+  const m = (await hub.app.inject({ url: '/metrics', headers: ADMIN })).body
+  t.match(m, /nsim_messages_total\{key="DQ",outcome="rate-limited"\} 3/)
 })

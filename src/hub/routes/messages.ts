@@ -59,12 +59,18 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
       body: { oneOf: [{ type: 'string', description: 'legacy text message' }, messageJsonSchema] },
       response: {
         200: messageResponseSchema, 400: messageResponseSchema, 401: messageResponseSchema, 403: messageResponseSchema,
-        413: messageResponseSchema, 415: messageResponseSchema,
+        413: messageResponseSchema, 415: messageResponseSchema, 429: messageResponseSchema,
       },
     },
   }, async (req, reply) => {
     const { line, why } = lineOf(req, ctx)
     const raw = typeof req.body === 'string' ? req.body : rawBodyOf(req) ?? ''
+    const wait = line === undefined || !ctx.rate.enabled ? 0 : ctx.rate.take(line)
+    if (wait > 0) {
+      const seconds = Math.max(1, Math.ceil(wait))
+      reply.header('retry-after', String(seconds))
+      return await answer(req, reply, ctx, ctx.sw.overRate(raw, line!, ctx.rate.limit.rate, seconds))
+    }
     const result = line === undefined
       ? ctx.sw.unauthorized(raw, why!)
       : await ctx.sw.handle(typeof req.body === 'string' ? { kind: 'text', text: req.body } : { kind: 'json', body: req.body, raw }, line)
