@@ -11,6 +11,7 @@ import { createServer } from 'node:http'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createSimulatedStates } from '../../simulator/states/simulated-state.js'
 import { NsimError } from '../errors.js'
+import { messageError } from '../message/er.js'
 import { PolicyStore } from '../policy/store.js'
 import { type Audit, fileAudit, noAudit } from './audit.js'
 import type { HubContext } from './context.js'
@@ -18,6 +19,7 @@ import { Destination } from './destinations.js'
 import { type Credentials, demoCredentials, loadTokensFile } from './lines.js'
 import { createMetrics } from './metrics.js'
 import { DEFAULT_HUB_OPTIONS, DEMO_ADMIN_TOKEN, type HubOptions } from './options.js'
+import { HTTP_LIMITS } from './limits.js'
 import { LineBuckets } from './rate.js'
 import { loadRegions } from './regions.js'
 import { registerAdminRoutes } from './routes/admin.js'
@@ -25,7 +27,7 @@ import { registerBodyParsers } from './routes/body.js'
 import { registerDirectoryRoutes } from './routes/directory.js'
 import { registerDocs } from './routes/docs.js'
 import { registerErrorHandler } from './routes/errors.js'
-import { registerMessageRoutes } from './routes/messages.js'
+import { answer, registerMessageRoutes } from './routes/messages.js'
 import { buildMetricsApp, registerOpsRoutes } from './routes/ops.js'
 import { HttpStateEndpoint } from './state-client.js'
 import { memoryState } from './ports/memory.js'
@@ -104,8 +106,13 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     // A request must arrive whole in time: a client trickling its body is cut off (408), checked every second.
     requestTimeout: options.requestTimeoutMs,
     serverFactory: (handler) => {
-      const server = createServer({ connectionsCheckingInterval: 1000, requestTimeout: options.requestTimeoutMs, headersTimeout: options.requestTimeoutMs }, handler)
+      const server = createServer({
+        connectionsCheckingInterval: 1000, requestTimeout: options.requestTimeoutMs, headersTimeout: options.requestTimeoutMs,
+        maxHeaderSize: HTTP_LIMITS.headerBytes,
+      }, handler)
       server.maxConnections = options.maxConnections
+      // One more than the limit is kept, so that a request over it can be told apart and refused (Node drops the rest).
+      server.maxHeadersCount = HTTP_LIMITS.headers + 1
       return server
     },
     // Unknown properties are an error (the JSON message form promises an ER for them), never silently dropped.
@@ -114,6 +121,13 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   registerBodyParsers(app)
   let draining = false
   app.addHook('onRequest', (req, reply, done) => {
+    if (req.raw.rawHeaders.length > 2 * HTTP_LIMITS.headers) {
+      const why = `more than ${HTTP_LIMITS.headers} header lines`
+      reply.header('connection', 'close')
+      if (req.url.startsWith('/v1/messages')) void answer(req, reply, ctx, sw.refuse(sw.nextId(), 431, messageError('0', why), '', '', null, Date.now()))
+      else void reply.code(431).send({ statusCode: 431, code: 'NSIM_HUB_BAD_REQUEST', error: 'Request Header Fields Too Large', message: why })
+      return
+    }
     if (!draining) { done(); return }
     void reply.code(503).header('retry-after', '1').header('connection', 'close')
       .send(req.url === '/health'

@@ -6,6 +6,7 @@
  */
 import { isJurisdiction, toJurisdiction } from '../directory/model.js'
 import { NsimError } from '../errors.js'
+import { HTTP_LIMITS } from './limits.js'
 
 export interface HubOptions {
   /** Policy folder: directory.csv, groups.yaml, states/, regions.yaml. */
@@ -82,7 +83,7 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = Object.freeze({
   queueMax: 100_000,
   inboxMax: 50_000,
   filtering: true,
-  bodyLimit: 64 * 1024,
+  bodyLimit: HTTP_LIMITS.bodyBytes,
   requestTimeoutMs: 10_000,
   maxConnections: 10_000,
   drainMs: 3000,

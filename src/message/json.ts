@@ -8,6 +8,7 @@
  */
 
 import { type ParseOutcome, parseFailure } from './er.js'
+import { fieldsOverLimit, MESSAGE_LIMITS } from './limits.js'
 import type { Field, Message } from './types.js'
 
 export interface JsonField {
@@ -105,7 +106,15 @@ export function parseJsonMessage (body: unknown): ParseOutcome {
 }
 
 function readFields (raw: unknown): Field[] | string {
+  const fields = readFieldList(raw)
+  if (typeof fields === 'string') return fields
+  const at = fields.findIndex((f) => f.value.length > MESSAGE_LIMITS.fieldValue)
+  return fieldsOverLimit(fields.length, at < 0 ? undefined : { n: at + 1, prefix: fields[at]!.prefix, length: fields[at]!.value.length }) ?? fields
+}
+
+function readFieldList (raw: unknown): Field[] | string {
   if (Array.isArray(raw)) {
+    if (raw.length > MESSAGE_LIMITS.fields) return fieldsOverLimit(raw.length, undefined)!
     const fields: Field[] = []
     for (const [i, f] of raw.entries()) {
       const ok = isRecord(f) && typeof f.prefix === 'string' && typeof f.value === 'string' && Object.keys(f).length === 2
@@ -115,6 +124,7 @@ function readFields (raw: unknown): Field[] | string {
     return fields
   }
   if (!isRecord(raw)) return 'Fields must be an array of {prefix, value} or an object from prefix to value'
+  if (Object.keys(raw).length > MESSAGE_LIMITS.fields) return fieldsOverLimit(Object.keys(raw).length, undefined)!
   const fields: Field[] = []
   for (const [prefix, value] of Object.entries(raw)) {
     if (typeof value !== 'string') return `Fields.${prefix} must be a string`

@@ -16,6 +16,7 @@
  */
 
 import { type ParseOutcome, parseFailure } from './er.js'
+import { fieldsOverLimit, MESSAGE_LIMITS } from './limits.js'
 import type { Field, Message } from './types.js'
 
 export interface LegacyOptions {
@@ -113,11 +114,15 @@ function parseFields (body: string): Field[] | string {
   if (body === '') return []
   if (body.endsWith('.')) return 'the message ends with a period (the last field must not)'
   const fields: Field[] = []
-  for (const part of body.split(FIELD_SPLIT)) {
+  const parts = body.split(FIELD_SPLIT)
+  if (parts.length > MESSAGE_LIMITS.fields) return fieldsOverLimit(parts.length, undefined)!
+  for (const part of parts) {
     const m = FIELD_RE.exec(part)
     // Only the first part can fail: every later one starts at a prefix by construction.
     if (m === null) return `\`${part.slice(0, 20)}\` after TXT is not a PFX/value field (field ${fields.length + 1})`
-    fields.push({ prefix: m[1] ?? '', value: m[2] ?? '' })
+    const value = m[2] ?? ''
+    if (value.length > MESSAGE_LIMITS.fieldValue) return fieldsOverLimit(parts.length, { n: fields.length + 1, prefix: m[1] ?? '', length: value.length })!
+    fields.push({ prefix: m[1] ?? '', value })
   }
   return fields
 }

@@ -69,7 +69,7 @@ t.test('statuses of refused bodies agree with the docs and the OpenAPI document,
   t.equal(xml.statusCode, 415)
   t.match(xml.json().replies[0], { key: 'ER', text: /unsupported content type/ })
   const doc = (await hub.app.inject({ url: '/docs/json' })).json()
-  t.same(Object.keys(doc.paths['/v1/messages'].post.responses).sort(), ['200', '400', '401', '403', '413', '415', '429'])
+  t.same(Object.keys(doc.paths['/v1/messages'].post.responses).sort(), ['200', '400', '401', '403', '413', '415', '429', '431'])
 })
 
 /** Open `n` raw connections to the hub, each sending `first` and then nothing; resolves with what each received before it was closed (or `open` after `waitMs`). */
@@ -151,4 +151,40 @@ t.test('a per-line rate limit: a line over its rate gets 429 and an SM, the othe
   t.equal((await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1')).status, 200, 'a second later the line may send again')
   const m = (await hub.app.inject({ url: '/metrics', headers: ADMIN })).body
   t.match(m, /nsim_messages_total\{key="DQ",outcome="rate-limited"\} 3/)
+})
+
+t.test('each limit: at the limit it passes, one past it is refused with a clear 4xx', async (t) => {
+  const { HTTP_LIMITS } = await import('../../src/hub/limits.js')
+  const { MESSAGE_LIMITS } = await import('../../src/message/limits.js')
+  const hub = await testHub(t)
+  const post = async (payload: string, headers: Record<string, string> = {}, type = 'text/plain') =>
+    await hub.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...LINE, 'content-type': type, ...headers }, payload })
+  // Body bytes: a message padded with RSN-free filler is not a valid query, so only the status class matters at the limit.
+  const base = 'DQ.TX0020100.IL.TXTOLN/D1'
+  const atBody = await post(base + '.ATN/' + 'A'.repeat(HTTP_LIMITS.bodyBytes - base.length - 5))
+  t.equal(atBody.statusCode, 400, 'a body of exactly the limit is read (and refused for its content, not its size)')
+  t.equal((await post(base + '.ATN/' + 'A'.repeat(HTTP_LIMITS.bodyBytes - base.length - 4))).statusCode, 413, 'one byte more: 413')
+  // Header lines: inject adds host and user-agent and content-length, content-type and authorization come with the post.
+  const extra = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-h${i}`, '1']))
+  const fixed = 5
+  t.equal((await post(base, extra(HTTP_LIMITS.headers - fixed))).statusCode, 200, `${HTTP_LIMITS.headers} header lines: fine`)
+  const tooMany = await post(base, extra(HTTP_LIMITS.headers - fixed + 1))
+  t.equal(tooMany.statusCode, 431, 'one more: 431')
+  t.match(tooMany.json().replies[0].text, /more than 64 header lines/, 'with an ER')
+  // Fields: 32 fields is the limit (the 32nd is refused for its prefix, not the count); 33 is over it.
+  const fields = (n: number) => base + Array.from({ length: n - 1 }, (_, i) => `.X${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))}/1`).join('')
+  t.notMatch((await post(fields(MESSAGE_LIMITS.fields))).json().replies[0].text, /fields; at most/, '32 fields: not refused for the count')
+  t.match((await post(fields(MESSAGE_LIMITS.fields + 1))).json().replies[0].text, /33 fields; at most 32/, '33: refused for the count')
+  t.match((await send(hub, 'TX', { MessageKeyCodeText: 'DQ', OriginatingORIID: 'TX0020100', DestinationORIID: ['IL'], Fields: Array.from({ length: 33 }, () => ({ prefix: 'OLN', value: 'D1' })) })).body.replies[0]!.text,
+    /33 fields; at most 32/, 'the JSON form too')
+  // Field length.
+  t.notMatch((await post(`DQ.TX0020100.IL.TXTOLN/${'1'.repeat(MESSAGE_LIMITS.fieldValue)}`)).json().replies[0].text, /characters long; at most/, '100 characters: the field rule speaks, not the limit')
+  t.match((await post(`DQ.TX0020100.IL.TXTOLN/${'1'.repeat(MESSAGE_LIMITS.fieldValue + 1)}`)).json().replies[0].text, /OLN\/ is 101 characters long; at most 100 \(field 1\)/)
+  // Destinations.
+  t.equal((await post('RQ.TX0020100.IL,WA,NY,CA,FL.TXTLIC/ABC123.LIY/2025.LIT/PC')).statusCode, 200, '5 destinations')
+  t.match((await post('RQ.TX0020100.IL,WA,NY,CA,FL,TX.TXTLIC/ABC123.LIY/2025.LIT/PC')).json().replies[0].text, /\.19\..*6 destinations; at most 5/s)
+  // JSON depth.
+  const nest = (n: number) => JSON.stringify({ MessageKeyCodeText: 'DQ', OriginatingORIID: 'TX0020100', DestinationORIID: ['IL'], Fields: { OLN: 'D1' }, Deep: JSON.parse('['.repeat(n - 1) + ']'.repeat(n - 1)) })
+  t.notMatch((await post(nest(HTTP_LIMITS.jsonDepth), {}, 'application/json')).json().replies[0].text, /nested deeper/, '32 levels: parsed (and refused for the unknown property)')
+  t.match((await post(nest(HTTP_LIMITS.jsonDepth + 1), {}, 'application/json')).json().replies[0].text, /nested deeper than 32 levels/)
 })

@@ -10,9 +10,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import sjson from 'secure-json-parse'
 import { format } from '../../errors.js'
+import { HTTP_LIMITS } from '../limits.js'
 
 /** No body the hub takes nests deeper than this (a JSON message: 4 levels). */
-export const MAX_JSON_DEPTH = 32
+export const MAX_JSON_DEPTH = HTTP_LIMITS.jsonDepth
 
 const RAW = Symbol('nsim.rawBody')
 

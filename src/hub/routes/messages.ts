@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { messageJsonSchema } from '../../message/json.js'
 import type { HubContext } from '../context.js'
+import { HTTP_LIMITS } from '../limits.js'
 import { bearer } from '../lines.js'
 import { rawBodyOf } from './body.js'
 import type { SwitchResult } from '../replies.js'
@@ -59,7 +60,7 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
       body: { oneOf: [{ type: 'string', description: 'legacy text message' }, messageJsonSchema] },
       response: {
         200: messageResponseSchema, 400: messageResponseSchema, 401: messageResponseSchema, 403: messageResponseSchema,
-        413: messageResponseSchema, 415: messageResponseSchema, 429: messageResponseSchema,
+        413: messageResponseSchema, 415: messageResponseSchema, 429: messageResponseSchema, 431: messageResponseSchema,
       },
     },
   }, async (req, reply) => {
@@ -108,7 +109,7 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
       summary: 'Acknowledge inbox replies: they are removed and not returned again',
       body: {
         type: 'object', required: ['ids'], additionalProperties: false,
-        properties: { ids: { type: 'array', maxItems: 10000, items: { type: 'string', maxLength: 64 }, description: 'inbox reply ids (`id` of GET /v1/inbox)' } },
+        properties: { ids: { type: 'array', maxItems: HTTP_LIMITS.ackIds, items: { type: 'string', maxLength: 64 }, description: 'inbox reply ids (`id` of GET /v1/inbox)' } },
       },
       response: {
         200: {
