@@ -188,3 +188,18 @@ t.test('each limit: at the limit it passes, one past it is refused with a clear 
   t.notMatch((await post(nest(HTTP_LIMITS.jsonDepth), {}, 'application/json')).json().replies[0].text, /nested deeper/, '32 levels: parsed (and refused for the unknown property)')
   t.match((await post(nest(HTTP_LIMITS.jsonDepth + 1), {}, 'application/json')).json().replies[0].text, /nested deeper than 32 levels/)
 })
+
+t.test('a fault set for a state server that cannot be reached is recorded, and the answer says so (502, not 500)', async (t) => {
+  const { createServer } = await import('node:net')
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const port = (probe.address() as { port: number }).port
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  const hub = await testHub(t, { stateUrls: { IL: `http://127.0.0.1:${port}` }, stateTimeoutMs: 500 })
+  const r = await hub.app.inject({ method: 'PUT', url: '/v1/admin/states/IL/fault', headers: ADMIN, payload: { mode: 'down' } })
+  t.equal(r.statusCode, 502)
+  t.match(r.json(), { code: 'NSIM_HUB_STATE_UNREACHABLE', message: /fault recorded, but IL could not be told/ })
+  const list = (await hub.app.inject({ url: '/v1/admin/states', headers: ADMIN })).json() as Array<{ state: string, fault: unknown, status: string }>
+  t.match(list.find((s) => s.state === 'IL'), { fault: { mode: 'down' }, status: 'down' }, 'the hub keeps the fault it was asked for')
+  t.same(await hub.ctx.sw.deps.state.destinations.load(), { IL: { status: 'up', disabledKeys: [], fault: { mode: 'down' } } }, 'and saves it')
+})
