@@ -17,6 +17,8 @@ import { type Answering, type ReplyOut, stamp, type Stamper } from './replies.js
 
 /** A query on its way to one destination: as received, or as it waited in the queue. */
 export interface Leg extends Answering {
+  /** A query always comes in on a line. */
+  readonly line: string
   readonly messageId: string
   readonly ori: string
   /** Key decided and delivered (DQG rewritten to DQ). */

@@ -11,10 +11,23 @@
  */
 import { performance } from 'node:perf_hooks'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { deliver, type Leg } from './deliver.js'
+import type { Decision } from '../policy/types.js'
+import type { Audit } from './audit.js'
+import { deliver, type DeliveryEnv, type Leg } from './deliver.js'
 import type { Destination } from './destinations.js'
-import type { InboxReply, Queued } from './ports/state.js'
-import type { Switch } from './switch.js'
+import type { StateKey } from './ports/endpoint.js'
+import type { InboxReply, Queued, SwitchState } from './ports/state.js'
+
+/** What forwarding needs of the switch (the Switch is one). */
+export interface Forwarder extends DeliveryEnv {
+  readonly options: { readonly stateTimeoutMs: number, readonly drainSliceMs?: number | undefined }
+  readonly deps: { readonly state: SwitchState, readonly audit: Audit }
+  /** True once the switch is stopping: a drain ends at its next query. */
+  readonly stopping: boolean
+  /** The decision in force for one destination, and the shadow's. */
+  decide: (state: string, input: { ori: string, key: StateKey, image: boolean, fields: Readonly<Record<string, string>>, time: number }) =>
+    { decision: Decision, shadow?: Decision | undefined, denialText: string }
+}
 
 /** Time a drain keeps the event loop before giving way. */
 export const DRAIN_SLICE_MS = 4
@@ -22,7 +35,7 @@ export const DRAIN_SLICE_MS = 4
 export const DRAIN_BATCH = 256
 
 /** Deliver one queued query; undefined when the state is still out of service (or not answering): it stays queued. */
-async function forwardOne (sw: Switch, item: Queued, dest: Destination): Promise<InboxReply | undefined> {
+async function forwardOne (sw: Forwarder, item: Queued, dest: Destination): Promise<InboxReply | undefined> {
   const state = item.state
   const leg: Leg = {
     messageId: item.messageId, ori: item.ori, key: item.key, fields: item.fields, image: item.image, line: item.line,
@@ -49,7 +62,7 @@ async function forwardOne (sw: Switch, item: Queued, dest: Destination): Promise
 }
 
 /** Deliver a state's queue until it is empty or the state stops answering; returns how many were delivered. */
-export async function drainQueue (sw: Switch, state: string, dest: Destination): Promise<number> {
+export async function drainQueue (sw: Forwarder, state: string, dest: Destination): Promise<number> {
   const { queue } = sw.deps.state
   let delivered = 0
   let done: Array<{ item: Queued, reply: InboxReply }> = []

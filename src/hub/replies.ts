@@ -58,14 +58,15 @@ export interface Stamper {
 export interface Answering {
   readonly receivedAt: number
   readonly inSeq: number
-  readonly line: string
+  /** The line it came in on; null for a caller not authenticated (no line counters: both numbers 00000). */
+  readonly line: string | null
   readonly control?: string | undefined
 }
 
 /** The header stamps of a reply leaving now on `a.line`: takes the line's next output number. */
 export function stamp (s: Stamper, a: Answering): ReplyClock {
   const c: { -readonly [K in keyof ReplyClock]: ReplyClock[K] } = {
-    receivedAt: new Date(a.receivedAt), sentAt: new Date(s.now()), inSeq: a.inSeq, outSeq: s.sequences.next(`out:${a.line}`),
+    receivedAt: new Date(a.receivedAt), sentAt: new Date(s.now()), inSeq: a.inSeq, outSeq: a.line === null ? 0 : s.sequences.next(`out:${a.line}`),
   }
   if (a.control !== undefined) c.control = a.control
   if (s.timeZone) c.timeZone = s.timeZone

@@ -212,9 +212,7 @@ export class Switch implements DeliveryEnv {
   /** Refuse a whole message with an ER from the switch (bad input, unknown or foreign ORI); audited as a refusal. */
   refuse (id: string, httpStatus: number, error: MessageError, raw: string, claimed: string, line: string | null, receivedAt: number): SwitchResult {
     const to = replyOri(claimed)
-    const clock = line === null
-      ? { receivedAt: new Date(receivedAt), sentAt: new Date(this.now()), inSeq: 0, outSeq: 0, ...(this.timeZone ? { timeZone: this.timeZone } : {}) }
-      : stamp(this, { receivedAt, inSeq: this.sequences.next(`in:${line}`), line })
+    const clock = stamp(this, { receivedAt, inSeq: line === null ? 0 : this.sequences.next(`in:${line}`), line })
     const text = formatEr(error, raw, to, clock)
     const key = /^[A-Z]{2,4}(?=\.)/.exec(raw)?.[0] ?? null
     // Metric labels take values from fixed sets only: an unknown key is `?`.
