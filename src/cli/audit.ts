@@ -3,7 +3,8 @@
  * `nlets-sim audit search|stats`: search the hub's audit trail (NDJSON) by key,
  * time range, source, destination, effect, rule and kind, or total it up.
  */
-import { resolve } from 'node:path'
+import { readdirSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import { toJurisdiction } from '../directory/model.js'
 import { NsimError } from '../errors.js'
 import {
@@ -16,7 +17,8 @@ import { intFlag, type Io, parseFlags } from './io.js'
 const DEFAULT_FILE = 'var/audit.ndjson'
 const EFFECTS = ['deny', 'allow', 'redact']
 
-const FILTERS = `  --file FILE          audit file (default: NSIM_AUDIT_FILE, else ${DEFAULT_FILE})
+const FILTERS = `  --file FILE          audit file (default: NSIM_AUDIT_FILE, else ${DEFAULT_FILE}); give it again,
+                       or a * in the file name (var/audit-*.ndjson), to read several as one log in time order
   --key K              message key as sent: ${QUERY_KEYS.join(', ')}
   --from T, --to T     time range, inclusive: YYYY-MM-DD (UTC; --to covers the whole day)
                        or an ISO timestamp with zone, e.g. 2025-11-25T21:00:00Z
@@ -49,7 +51,7 @@ stats: totals of the matching decisions by effect, destination, rule and line.
 Exit status: 0 done, 1 the file cannot be read, 2 bad options.`
 
 const FILTER_FLAGS = {
-  file: { type: 'string' }, key: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+  file: { type: 'string', multiple: true }, key: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
   source: { type: 'string' }, destination: { type: 'string' }, effect: { type: 'string' }, rule: { type: 'string' },
   kind: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const
@@ -65,7 +67,7 @@ export async function auditCommand (argv: string[], io: Io): Promise<number> {
   }
 }
 
-type FilterValues = { [K in keyof typeof FILTER_FLAGS]?: (typeof FILTER_FLAGS)[K]['type'] extends 'string' ? string : boolean }
+type FilterValues = { [K in Exclude<keyof typeof FILTER_FLAGS, 'file'>]?: (typeof FILTER_FLAGS)[K]['type'] extends 'string' ? string : boolean } & { file?: string[] }
 
 function usage (message: string): NsimError {
   return new NsimError('NSIM_CLI_USAGE', message)
@@ -115,17 +117,29 @@ export function auditQueryFromFlags (v: FilterValues): AuditQuery {
   return q
 }
 
-function auditFile (v: FilterValues): string {
+/** The audit files named (each --file, `*` in a file name matching several), or the default; a label for messages. */
+function auditFiles (v: FilterValues, cwd: string): { files: string[], label: string } {
   const env = process.env.NSIM_AUDIT_FILE
-  const file = v.file ?? (env !== undefined && env !== '' && env !== 'off' ? env : DEFAULT_FILE)
-  if (file === '') throw usage('--file needs a file name')
-  return file
+  const given = v.file ?? [env !== undefined && env !== '' && env !== 'off' ? env : DEFAULT_FILE]
+  const files: string[] = []
+  for (const f of given) {
+    if (f === '') throw usage('--file needs a file name')
+    if (!basename(f).includes('*')) { files.push(resolve(cwd, f)); continue }
+    const dir = resolve(cwd, dirname(f))
+    const re = new RegExp(`^${basename(f).split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+    let names: string[]
+    try { names = readdirSync(dir) } catch { names = [] }
+    const hits = names.filter((n) => re.test(n)).sort()
+    if (hits.length === 0) throw usage(`--file ${f}: no file matches`)
+    files.push(...hits.map((n) => join(dir, n)))
+  }
+  return { files: [...new Set(files)], label: given.length === 1 && !given[0]!.includes('*') ? given[0]! : `${files.length} files` }
 }
 
 /** Warn (stderr) about skipped lines. */
 function reportMalformed (s: ScanSummary, file: string, io: Io): void {
   if (s.malformed === 0) return
-  io.err(`nlets-sim: skipped ${s.malformed} malformed line${s.malformed === 1 ? '' : 's'} in ${file} (first: line ${s.firstMalformedLine})`)
+  io.err(`nlets-sim: skipped ${s.malformed} malformed line${s.malformed === 1 ? '' : 's'} in ${file} (first: ${s.firstMalformedFile === undefined ? '' : `${s.firstMalformedFile} `}line ${s.firstMalformedLine})`)
 }
 
 async function readOrFail<T> (file: string, io: Io, run: () => Promise<T>): Promise<T | undefined> {
@@ -162,10 +176,10 @@ async function search (argv: string[], io: Io): Promise<number> {
   const { values } = parseFlags(argv, { ...FILTER_FLAGS, limit: { type: 'string' } }, false)
   const q = auditQueryFromFlags(values)
   const limit = intFlag('limit', values.limit, 100)
-  const file = auditFile(values)
+  const { files, label: file } = auditFiles(values, io.cwd)
   const json = values.json === true
   let header = false
-  const r = await readOrFail(file, io, async () => await searchAudit(resolve(io.cwd, file), q, {
+  const r = await readOrFail(file, io, async () => await searchAudit(files, q, {
     limit,
     onMatch: (rec, raw) => {
       if (json) { io.out(raw); return }
@@ -189,8 +203,8 @@ function counts (o: Record<string, number>): string {
 async function stats (argv: string[], io: Io): Promise<number> {
   const { values } = parseFlags(argv, FILTER_FLAGS, false)
   const q = auditQueryFromFlags(values)
-  const file = auditFile(values)
-  const s = await readOrFail(file, io, async () => await auditStats(resolve(io.cwd, file), q))
+  const { files, label: file } = auditFiles(values, io.cwd)
+  const s = await readOrFail(file, io, async () => await auditStats(files, q))
   if (s === undefined) return 1
   reportMalformed(s, file, io)
   if (values.json === true) {

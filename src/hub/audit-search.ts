@@ -41,6 +41,8 @@ export interface ScanSummary {
   readonly malformed: number
   /** 1-based number of the first malformed line, or null. */
   readonly firstMalformedLine: number | null
+  /** The file that line is in (several files are read as one log). */
+  readonly firstMalformedFile?: string
 }
 
 /** The audit file could not be opened or read. */
@@ -175,6 +177,78 @@ export async function scanAudit (file: string, visit: (r: StoredAuditRecord, raw
   return { lines, records, malformed, firstMalformedLine }
 }
 
+/** A record source for the merge: one file, read a record at a time. */
+interface Source {
+  readonly file: string
+  readonly lines: AsyncIterator<string>
+  readonly close: () => void
+  lineNo: number
+  head: { r: StoredAuditRecord, raw: string, lineNo: number } | undefined
+}
+
+/**
+ * Several audit files (one per hub replica) read as one log in time order:
+ * each file is in time order as written, so a merge of their heads keeps the
+ * whole in order, one record per file in memory.
+ */
+async function scanMerged (files: readonly string[], visit: (r: StoredAuditRecord, raw: string, lineNo: number) => void): Promise<ScanSummary> {
+  let lines = 0
+  let records = 0
+  let malformed = 0
+  let firstMalformedLine: number | null = null
+  let firstMalformedFile: string | undefined
+  const sources: Source[] = []
+  const advance = async (s: Source): Promise<void> => {
+    s.head = undefined
+    for (;;) {
+      let next: IteratorResult<string>
+      try { next = await s.lines.next() } catch (err) { throw new AuditFileError(s.file, err) }
+      if (next.done === true) return
+      lines++
+      s.lineNo++
+      const text = s.lineNo === 1 && next.value.charCodeAt(0) === 0xfeff ? next.value.slice(1) : next.value
+      if (text.trim() === '') continue
+      const r = parseAuditLine(text)
+      if (r === undefined) {
+        malformed++
+        if (firstMalformedLine === null) { firstMalformedLine = s.lineNo; firstMalformedFile = s.file }
+        continue
+      }
+      records++
+      s.head = { r, raw: text, lineNo: s.lineNo }
+      return
+    }
+  }
+  try {
+    for (const file of files) {
+      let handle
+      try { handle = await open(file, 'r') } catch (err) { throw new AuditFileError(file, err) }
+      const stream = handle.createReadStream({ encoding: 'utf8', highWaterMark: 1 << 16 })
+      const rl = createInterface({ input: stream, crlfDelay: Infinity })
+      sources.push({ file, lines: rl[Symbol.asyncIterator](), close: () => { rl.close(); stream.destroy() }, lineNo: 0, head: undefined })
+    }
+    for (const s of sources) await advance(s)
+    for (;;) {
+      let min: Source | undefined
+      for (const s of sources) if (s.head !== undefined && (min === undefined || (s.head.r.time ?? '') < (min.head!.r.time ?? ''))) min = s
+      if (min === undefined) break
+      const h = min.head!
+      visit(h.r, h.raw, h.lineNo)
+      await advance(min)
+    }
+  } finally {
+    for (const s of sources) s.close()
+  }
+  return firstMalformedFile === undefined ? { lines, records, malformed, firstMalformedLine } : { lines, records, malformed, firstMalformedLine, firstMalformedFile }
+}
+
+/** One file, or several read as one log in time order. */
+async function scanAny (files: string | readonly string[], visit: (r: StoredAuditRecord, raw: string, lineNo: number) => void): Promise<ScanSummary> {
+  if (typeof files === 'string') return await scanAudit(files, visit)
+  if (files.length === 1) return await scanAudit(files[0]!, visit)
+  return await scanMerged(files, visit)
+}
+
 export interface SearchResult extends ScanSummary {
   /** Records the query selects. */
   readonly matched: number
@@ -186,12 +260,12 @@ export interface SearchResult extends ScanSummary {
  * Records of `file` that `q` selects, oldest first as written: the first
  * `limit` (0: all) go to `onMatch`; the rest are only counted.
  */
-export async function searchAudit (file: string, q: AuditQuery, opts: { limit?: number, onMatch: (r: StoredAuditRecord, raw: string) => void }): Promise<SearchResult> {
+export async function searchAudit (file: string | readonly string[], q: AuditQuery, opts: { limit?: number, onMatch: (r: StoredAuditRecord, raw: string) => void }): Promise<SearchResult> {
   const match = auditMatcher(q)
   const limit = opts.limit ?? 0
   let matched = 0
   let shown = 0
-  const summary = await scanAudit(file, (r, raw) => {
+  const summary = await scanAny(file, (r, raw) => {
     if (!match(r)) return
     matched++
     if (limit === 0 || shown < limit) { shown++; opts.onMatch(r, raw) }
@@ -234,7 +308,7 @@ function bump (o: Record<string, number>, k: string): void {
 }
 
 /** Totals of the records of `file` that `q` selects. */
-export async function auditStats (file: string, q: AuditQuery = {}): Promise<AuditStats> {
+export async function auditStats (file: string | readonly string[], q: AuditQuery = {}): Promise<AuditStats> {
   const match = auditMatcher(q)
   const byKind: Record<string, number> = {}
   const byEffect: Record<string, number> = {}
@@ -245,7 +319,7 @@ export async function auditStats (file: string, q: AuditQuery = {}): Promise<Aud
   let matched = 0
   let first: { t: number, s: string } | null = null
   let last: { t: number, s: string } | null = null
-  const summary = await scanAudit(file, (r) => {
+  const summary = await scanAny(file, (r) => {
     if (!match(r)) return
     matched++
     bump(byKind, r.kind)

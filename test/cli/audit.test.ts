@@ -196,3 +196,34 @@ t.test('errors', async (t) => {
   t.equal(await main(['audit', 'stats', '--file', dir], folder), 1)
   t.match(folder.stderr.join('\n'), /cannot read audit file `.*nsim-audit-.*`: EISDIR/)
 })
+
+t.test('several files (one per replica) read as one log in time order, by repeating --file or with a * pattern', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'nsim-audit-replicas-'))
+  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  await writeFile(join(dir, 'audit-a.ndjson'), [
+    rec(1, '2025-11-25T10:00:00.000Z', 'decision', 'DQ', 'TX0020100', 'TX', 'IL', 'allow', null, 'hit'),
+    rec(3, '2025-11-25T10:00:02.000Z', 'decision', 'DQ', 'VTICE0900', 'AX', 'IL', 'deny', 'il-deny-ice', 'denied'),
+    'garbage',
+    rec(6, '2025-11-25T10:00:05.000Z', 'decision', 'RQ', 'TX0020100', 'TX', 'WA', 'allow', null, 'hit'),
+  ].join('\n') + '\n')
+  await writeFile(join(dir, 'audit-b.ndjson'), [
+    rec(2, '2025-11-25T10:00:01.000Z', 'decision', 'DQ', 'TX0020100', 'TX', 'NY', 'allow', null, 'hit'),
+    rec(4, '2025-11-25T10:00:03.000Z', 'decision', 'DQ', 'TX0020100', 'TX', 'IL', 'allow', null, 'hit'),
+    rec(5, '2025-11-25T10:00:04.000Z', 'decision', 'DQ', 'VTICE0900', 'AX', 'MN', 'deny', 'mn-deny-ice', 'denied'),
+  ].join('\n') + '\n')
+  await writeFile(join(dir, 'other.ndjson'), rec(9, '2025-11-25T09:00:00.000Z', 'decision', 'DQ', 'TX0020100', 'TX', 'IL', 'allow', null, 'hit') + '\n')
+  const ids = (io: { stdout: string[] }): string[] => io.stdout.map((l) => JSON.parse(l).id as string)
+  const both = fakeIo(dir)
+  t.equal(await main(['audit', 'search', '--file', 'audit-a.ndjson', '--file', 'audit-b.ndjson', '--json', '--limit', '0'], both), 0)
+  t.same(ids(both), ['m-1', 'm-2', 'm-3', 'm-4', 'm-5', 'm-6'], 'merged in time order')
+  t.match(both.stderr.join('\n'), /skipped 1 malformed line in 2 files \(first: .*audit-a\.ndjson line 3\)/, 'a bad line is named with its file')
+  const glob = fakeIo(dir)
+  t.equal(await main(['audit', 'search', '--file', 'audit-*.ndjson', '--json', '--limit', '0', '--effect', 'deny'], glob), 0)
+  t.same(ids(glob), ['m-3', 'm-5'], 'a * pattern takes every replica\'s file (and not other.ndjson)')
+  const stats = fakeIo(dir)
+  t.equal(await main(['audit', 'stats', '--file', 'audit-*.ndjson', '--json'], stats), 0)
+  t.match(JSON.parse(stats.stdout.join('\n')), { records: 6, matched: 6, byEffect: { allow: 4, deny: 2 }, first: '2025-11-25T10:00:00.000Z', last: '2025-11-25T10:00:05.000Z' })
+  const none = fakeIo(dir)
+  t.equal(await main(['audit', 'search', '--file', 'nothing-*.ndjson'], none), 2)
+  t.match(none.stderr.join('\n'), /--file nothing-\*\.ndjson: no file matches/)
+})
