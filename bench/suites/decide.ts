@@ -6,7 +6,7 @@
  * checked to agree on every sampled decision before timing.
  */
 import { readFileSync } from 'node:fs'
-import { Random } from '../../simulator/directory/random.js'
+import { Random } from '../../simulator/random.js'
 import { parseDirectory } from '../../src/directory/load.js'
 import { QUERY_KEYS, type QueryKey } from '../../src/message/keys.js'
 import { compilePolicySet } from '../../src/policy/compile.js'

@@ -9,7 +9,7 @@ import { apportion } from './apportion.js'
 import { generateFederal } from './federal.js'
 import { REAL_AGENCIES, genericAgencies } from './fixed.js'
 import { generateLocal } from './local.js'
-import { Random } from './random.js'
+import { Random } from '../random.js'
 import { parseStatesCsv, TERRITORIES } from './states.js'
 
 export const DEFAULT_TOTAL = 18000

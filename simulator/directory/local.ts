@@ -6,7 +6,7 @@
  */
 import { type Agency, type AgencyType } from '../../src/directory/model.js'
 import { apportion } from './apportion.js'
-import { type Random, weightedSampler } from './random.js'
+import { type Random, weightedSampler } from '../random.js'
 
 /**
  * Agency kinds of the FBI agency list (Sep 2018, 50 states + DC), with their

@@ -5,7 +5,7 @@
  * three territories, which the table does not cover.
  */
 import { parse } from 'csv-parse/sync'
-import { type Jurisdiction, toJurisdiction } from '../../src/directory/model.js'
+import { type Jurisdiction, TERRITORY_CODES, toJurisdiction } from '../../src/directory/model.js'
 
 export interface StateRow {
   /** NCIC/Nlets jurisdiction code (NB for Nebraska). */
@@ -55,8 +55,15 @@ export function parseStatesCsv (text: string): StateRow[] {
  * figures; agency counts are illustrative, not calibrated (the FBI list used
  * for le_agencies covers only the 50 states and DC).
  */
-export const TERRITORIES: ReadonlyArray<StateRow & { readonly agencies: number }> = [
-  { code: 'PR', name: 'Puerto Rico', population: 3285874, leAgencies: 0, agencies: 80 },
-  { code: 'VI', name: 'US Virgin Islands', population: 87146, leAgencies: 0, agencies: 6 },
-  { code: 'GM', name: 'Guam', population: 153836, leAgencies: 0, agencies: 6 },
-]
+const TERRITORY_FIGURES: Readonly<Record<string, Omit<StateRow, 'code'> & { readonly agencies: number }>> = {
+  PR: { name: 'Puerto Rico', population: 3285874, leAgencies: 0, agencies: 80 },
+  VI: { name: 'US Virgin Islands', population: 87146, leAgencies: 0, agencies: 6 },
+  GM: { name: 'Guam', population: 153836, leAgencies: 0, agencies: 6 },
+}
+
+/** The territories (the list is src/directory/model.ts's) with their figures. */
+export const TERRITORIES: ReadonlyArray<StateRow & { readonly agencies: number }> = TERRITORY_CODES.map((code) => {
+  const f = TERRITORY_FIGURES[code]
+  if (f === undefined) throw new Error(`no figures for territory ${code}`)
+  return { code, ...f }
+})

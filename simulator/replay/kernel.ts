@@ -8,7 +8,7 @@
  */
 import type { CompiledPolicySet } from '../../src/policy/compile.js'
 import { SLOTS } from '../../src/policy/compile.js'
-import { Random } from '../directory/random.js'
+import { Random } from '../random.js'
 import { dailyCount, DESTINATIONS, SLOT_OF_SENT, type TrafficModel } from '../traffic/model.js'
 import { REPORT_COMPONENTS } from '../traffic/params.js'
 import { decideAt, type DestinationTable } from './tables.js'

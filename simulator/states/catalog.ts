@@ -5,12 +5,13 @@
  * its latency. Most of it is a GAP in the sources, so the choices below are
  * invented (drawn once with the seeded PRNG and frozen here; README.md lists them).
  */
-import { JURISDICTIONS, type Jurisdiction, toJurisdiction } from '../../src/directory/model.js'
+import { JURISDICTIONS, type Jurisdiction, TERRITORY_CODES, toJurisdiction } from '../../src/directory/model.js'
 import { codedRangeError } from '../../src/errors.js'
 import { STATE_KEYS, type StateKey } from '../../src/hub/ports/endpoint.js'
 
 /** Jurisdictions that are not states or DC: they serve DQ, KQ and RQ only and share no photos (invented). */
-export const TERRITORIES: readonly Jurisdiction[] = ['PR', 'VI', 'GM']
+/** The territories (src/directory/model.ts). */
+export const TERRITORIES: readonly Jurisdiction[] = TERRITORY_CODES
 
 /** The Nlets photo-sharing pilot states (NISP, Oct 2006; DOMAIN.md 2.2): always photo sharers here. */
 export const PHOTO_PILOT_STATES: readonly Jurisdiction[] = ['OR', 'NC', 'VA', 'SC']

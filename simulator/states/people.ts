@@ -5,7 +5,7 @@
  * the same person. Nothing here is a real person: SSNs start with 9, an area
  * the SSA never issues.
  */
-import { Random, hashSeed } from '../directory/random.js'
+import { Random, hashSeed } from '../random.js'
 import type { RecordField } from '../../src/hub/ports/endpoint.js'
 import {
   CLASSES, EYES, GIVEN_FEMALE, GIVEN_MALE, HAIR, HISTORY_EVENTS, RACES, RESTRICTIONS, STATUSES,

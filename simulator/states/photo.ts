@@ -7,7 +7,7 @@
 import { LRUCache } from 'lru-cache'
 import { crc32, deflateSync } from 'node:zlib'
 import type { Image } from '../../src/message/types.js'
-import { Random } from '../directory/random.js'
+import { Random } from '../random.js'
 
 export const PHOTO_WIDTH = 32
 export const PHOTO_HEIGHT = 40

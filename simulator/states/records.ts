@@ -6,7 +6,7 @@
  * KQ for one licence number find the same driver.
  */
 import { REPLY_FOR } from '../../src/message/types.js'
-import { Random } from '../directory/random.js'
+import { Random } from '../random.js'
 import type { StateConfig } from './catalog.js'
 import { makeDriver } from './people.js'
 import { licencePhoto } from './photo.js'

@@ -6,7 +6,7 @@
  */
 import { JURISDICTIONS } from '../../src/directory/model.js'
 import { codedRangeError } from '../../src/errors.js'
-import { Random } from '../directory/random.js'
+import { Random } from '../random.js'
 import { type StateConfig, stateCatalog } from './catalog.js'
 import { answerQuery } from './records.js'
 import {

@@ -4,7 +4,7 @@
  * fields, drawn from a seeded stream. VINs are 17 characters with a valid
  * North American check digit and a year code that matches VYR.
  */
-import type { Random } from '../directory/random.js'
+import type { Random } from '../random.js'
 import { address, digits, fillShape, personName, stateShape } from './people.js'
 import type { RecordField } from '../../src/hub/ports/endpoint.js'
 import { COLORS, MAKES, type Make, PLATE_TYPES, SURNAMES } from './vocabulary.js'

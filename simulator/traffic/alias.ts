@@ -4,7 +4,7 @@
  * with one random word, whatever the number of outcomes. The replay draws
  * about a billion times a year-run, so this is the traffic model's inner loop.
  */
-import type { Random } from '../directory/random.js'
+import type { Random } from '../random.js'
 
 export class AliasTable {
   readonly n: number

@@ -8,7 +8,7 @@
 import type { Directory } from '../../src/directory/directory.js'
 import type { PolicyRequest } from '../../src/policy/types.js'
 import type { QueryKey } from '../../src/message/keys.js'
-import { Random } from '../directory/random.js'
+import { Random } from '../random.js'
 import { dailyCount, DESTINATIONS, SENT_KEYS, type SentKey, type TrafficModel } from './model.js'
 
 export interface GeneratedQuery {

@@ -34,6 +34,9 @@ export const JURISDICTIONS = [
 ] as const
 export type Jurisdiction = (typeof JURISDICTIONS)[number]
 
+/** The territories among the jurisdictions (Puerto Rico, the US Virgin Islands, Guam): the one list of them. */
+export const TERRITORY_CODES: readonly Jurisdiction[] = ['PR', 'VI', 'GM']
+
 /** USPS spellings accepted wherever a user types a jurisdiction. */
 export const JURISDICTION_ALIASES: Readonly<Record<string, Jurisdiction>> = { NE: 'NB', GU: 'GM' }
 

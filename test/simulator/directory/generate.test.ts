@@ -9,7 +9,7 @@ import { formatDirectory, parseDirectory } from '../../../src/directory/load.js'
 import { type Agency, JURISDICTIONS, isOri } from '../../../src/directory/model.js'
 import { apportion } from '../../../simulator/directory/apportion.js'
 import { DEFAULT_TOTAL, generateDirectory } from '../../../simulator/directory/generate.js'
-import { Random, weightedSampler } from '../../../simulator/directory/random.js'
+import { Random, weightedSampler } from '../../../simulator/random.js'
 import { parseStatesCsv } from '../../../simulator/directory/states.js'
 
 const statesCsvText = readFileSync('simulator/calibration/states.csv', 'utf8')

@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { JURISDICTIONS } from '../../../src/directory/model.js'
-import { Random } from '../../../simulator/directory/random.js'
+import { Random } from '../../../simulator/random.js'
 import {
   ALL_STATES, DNQ_STATES, LATENCY, NO_PHOTO_STATES, PHOTO_STATES_BY_SOURCE, NO_RNQ_STATES, NO_RPQ_STATES, PHOTO_PILOT_STATES, TERRITORIES,
   serves, stateCatalog,

@@ -4,7 +4,7 @@
  * field categories, legacy-safe values, VINs and refused queries.
  */
 import t from 'tap'
-import { Random } from '../../../simulator/directory/random.js'
+import { Random } from '../../../simulator/random.js'
 import { ALL_STATES, stateCatalog } from '../../../simulator/states/catalog.js'
 import { answerQuery, matchPlate, normaliseDob, normaliseName } from '../../../simulator/states/records.js'
 import { SimulatedState } from '../../../simulator/states/simulated-state.js'

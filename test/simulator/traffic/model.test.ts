@@ -7,7 +7,7 @@
  */
 import t from 'tap'
 import { isFederal } from '../../../src/directory/directory.js'
-import { Random } from '../../../simulator/directory/random.js'
+import { Random } from '../../../simulator/random.js'
 import { decisionsNeeded, replayDay } from '../../../simulator/replay/kernel.js'
 import { prepare } from '../../../simulator/replay/prepare.js'
 import { EFFECT_INDEX, tableDecision } from '../../../simulator/replay/tables.js'

@@ -1,8 +1,10 @@
 /**
- * @module simulator/directory/random
- * A small seeded PRNG (sfc32, seeded through a 128-bit string hash) that gives
- * the same sequence on every run and platform: 32-bit integer arithmetic only,
- * no Math.random. Shared by the directory generator and the traffic simulator.
+ * @module simulator/random
+ * The simulator's one random number generator: a small seeded PRNG (sfc32,
+ * seeded through a 128-bit string hash) that gives the same sequence on every
+ * run and platform, 32-bit integer arithmetic only, no Math.random. Used by the
+ * directory generator, the simulated states, the traffic model, the replay and
+ * the benchmarks.
  */
 
 /** Hash a string to four 32-bit words (cyrb128), the seed material of sfc32. */
