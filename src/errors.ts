@@ -71,6 +71,9 @@ export const ERRORS = Object.freeze({
   /* state endpoints */
   NSIM_STATE_TIMEOUT: def(504, 'state `%s` did not answer within %s ms'),
 
+  /* load testing */
+  NSIM_LOAD_TARGET: def(502, 'load target `%s` does not answer as a hub: %s'),
+
   /* command line */
   NSIM_CLI_USAGE: def(400, '%s'),
   NSIM_CLI_UNKNOWN_COMMAND: def(400, 'unknown command `%s`: %s'),

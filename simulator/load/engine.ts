@@ -1,0 +1,229 @@
+/**
+ * @module simulator/load/engine
+ * One load run against a hub's POST /v1/messages over an undici pool.
+ *
+ * Open model (default): request i is planned at t0 + i / rate and leaves then
+ * whatever the server does. Node's timers fire at best every millisecond, so
+ * each millisecond's requests leave together, a little after they were
+ * planned: latency is counted from the planned instant (a stalled server is
+ * charged for the wait, no coordinated omission) and from the actual send,
+ * and the generator's own lateness (send minus planned) is reported so that a
+ * saturated client is never mistaken for a slow server. More than
+ * `maxInFlight` requests outstanding and the next ones are dropped and
+ * counted (k6's dropped iterations), so a dead server cannot exhaust memory.
+ *
+ * Closed model: `connections` senders, each sending its next request when the
+ * previous one is answered; planned = sent, lateness 0.
+ *
+ * With `reload`, at `atSeconds` the candidate folder is copied over the hub's
+ * folder (when given) and POST /v1/admin/policies/reload is called; requests
+ * planned before the reload was sent, while it ran and after it answered are
+ * tallied apart as well (before / during / after).
+ */
+import { cpSync } from 'node:fs'
+import { Pool, request } from 'undici'
+import { Latency, type Percentiles } from './histogram.js'
+import type { LoadMessage } from './messages.js'
+import { parseOutcome, type SecondCounts, Series, Tally, type TallyJson } from './tally.js'
+
+export interface ReloadPlan {
+  /** Seconds after the start. */
+  readonly atSeconds: number
+  readonly adminToken: string
+  /** Copy the candidate folder `from` over the hub's folder `to` first (a local hub). */
+  readonly copy?: { readonly from: string, readonly to: string }
+}
+
+export interface RunOptions {
+  readonly url: string
+  readonly messages: readonly LoadMessage[]
+  readonly mode: 'open' | 'closed'
+  /** Planned requests per second (open model). */
+  readonly rate: number
+  readonly seconds: number
+  readonly connections: number
+  readonly timeoutMs: number
+  /** Open model: most requests outstanding; beyond it, planned requests are dropped. */
+  readonly maxInFlight: number
+  readonly reload?: ReloadPlan
+  /** Milliseconds between progress snapshots (0: none). */
+  readonly progressMs?: number
+}
+
+export interface Progress {
+  readonly t: number
+  readonly planned: number
+  readonly sent: number
+  readonly completed: number
+  readonly errors: number
+  /** Completed per second over the last interval. */
+  readonly rate: number
+  readonly p99: number
+  readonly inFlight: number
+}
+
+export interface ReloadOutcome {
+  readonly atMs: number
+  readonly ms: number
+  readonly httpStatus: number
+  readonly ok: boolean
+  readonly version: string | null
+  readonly previousVersion: string | null
+  readonly errors: string[]
+  readonly phases: { readonly before: TallyJson, readonly during: TallyJson, readonly after: TallyJson }
+}
+
+export interface RunResult {
+  readonly mode: 'open' | 'closed'
+  readonly planned: number
+  readonly sent: number
+  readonly completed: number
+  readonly dropped: number
+  /** Most requests waiting at the client for a free connection at any time. */
+  readonly maxQueued: number
+  /** From the first planned instant to the last answer. */
+  readonly seconds: number
+  /** Completed requests per second over `seconds`. */
+  readonly achieved: number
+  readonly lateness: Percentiles
+  readonly tally: TallyJson
+  readonly series: SecondCounts[]
+  readonly reload?: ReloadOutcome
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
+
+export async function runLoad (o: RunOptions, onProgress?: (p: Progress) => void): Promise<RunResult> {
+  const base = new URL(o.url)
+  const pool = new Pool(base.origin, { connections: o.connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs })
+  const path = `${base.pathname.replace(/\/$/, '')}/v1/messages`
+  const headers = o.messages.map((m) => ({ authorization: `Bearer ${m.token}`, 'content-type': m.contentType, accept: 'application/json' }))
+  const all = new Tally()
+  const phases = o.reload === undefined ? undefined : { before: new Tally(), during: new Tally(), after: new Tally() }
+  const series = new Series()
+  const late = new Latency()
+  const open = o.mode === 'open'
+  const total = open ? Math.round(o.rate * o.seconds) : Infinity
+  const interval = open ? 1000 / o.rate : 0
+  let planned = 0
+  let sent = 0
+  let done = 0
+  let dropped = 0
+  let inFlight = 0
+  let maxQueued = 0
+  let lastDone = 0
+  let reloadStart = Infinity
+  let reloadEnd = Infinity
+  let reloadOutcome: Omit<ReloadOutcome, 'phases'> | undefined
+  const t0 = performance.now()
+  const phaseOf = (plannedAt: number): Tally | undefined => phases === undefined ? undefined : plannedAt < reloadStart ? phases.before : plannedAt < reloadEnd ? phases.during : phases.after
+
+  let onDrained: (() => void) | undefined
+  const send = async (i: number, plannedAt: number): Promise<void> => {
+    const m = o.messages[i % o.messages.length]!
+    const sentAt = performance.now()
+    if (open) late.record(sentAt - plannedAt)
+    const phase = phaseOf(plannedAt)
+    all.onSent(m)
+    phase?.onSent(m)
+    sent++
+    inFlight++
+    if (inFlight - o.connections > maxQueued) maxQueued = inFlight - o.connections
+    try {
+      const res = await pool.request({ method: 'POST', path, headers: headers[i % headers.length]!, body: m.body })
+      const body = await res.body.text()
+      const at = performance.now()
+      const outcome = parseOutcome(res.statusCode, body)
+      all.onAnswer(m, outcome, at - plannedAt, at - sentAt)
+      phase?.onAnswer(m, outcome, at - plannedAt, at - sentAt)
+      series.answer(Math.floor((at - t0) / 1000), outcome, at - plannedAt, m.kind === 'model' ? res.statusCode >= 400 : res.statusCode >= 500)
+    } catch (err) {
+      const kind = TIMEOUT_CODES.has((err as { code?: string }).code ?? '') ? 'timeout' : 'connection'
+      all.onFailure(m, kind)
+      phase?.onFailure(m, kind)
+      series.answer(Math.floor((performance.now() - t0) / 1000), undefined, 0, true)
+    } finally {
+      inFlight--
+      done++
+      lastDone = performance.now()
+      if (inFlight === 0) onDrained?.()
+    }
+  }
+
+  // Progress snapshots.
+  let lastSnap = { t: t0, done: 0 }
+  const snap = (): void => {
+    const now = performance.now()
+    const rate = (done - lastSnap.done) / Math.max(0.001, (now - lastSnap.t) / 1000)
+    lastSnap = { t: now, done }
+    onProgress?.({ t: (now - t0) / 1000, planned, sent, completed: done, errors: all.errors.total, rate, p99: all.latency.at(99), inFlight })
+  }
+  const progressTimer = onProgress !== undefined && (o.progressMs ?? 1000) > 0 ? setInterval(snap, o.progressMs ?? 1000) : undefined
+
+  // The reload, on its own connection.
+  let reloadDone: Promise<void> = Promise.resolve()
+  const reloadTimer = o.reload === undefined ? undefined : setTimeout(() => {
+    const r = o.reload!
+    reloadStart = performance.now()
+    reloadDone = (async () => {
+      let httpStatus = 0
+      let body: { ok?: boolean, version?: string, previousVersion?: string, errors?: string[] } = {}
+      const errors: string[] = []
+      try {
+        if (r.copy !== undefined) cpSync(r.copy.from, r.copy.to, { recursive: true, force: true })
+        const res = await request(`${base.origin}/v1/admin/policies/reload`, { method: 'POST', headers: { authorization: `Bearer ${r.adminToken}` }, headersTimeout: 60_000, bodyTimeout: 60_000 })
+        httpStatus = res.statusCode
+        const text = await res.body.text()
+        try { body = JSON.parse(text) as typeof body } catch { errors.push(text.slice(0, 300)) }
+      } catch (err) { errors.push((err as Error).message) }
+      reloadEnd = performance.now()
+      reloadOutcome = {
+        atMs: Math.round(reloadStart - t0), ms: Math.round(reloadEnd - reloadStart), httpStatus, ok: httpStatus === 200 && body.ok === true,
+        version: body.version ?? null, previousVersion: body.previousVersion ?? null, errors: [...errors, ...(body.errors ?? [])],
+      }
+    })()
+  }, o.reload.atSeconds * 1000)
+
+  if (open) {
+    await new Promise<void>((resolve) => {
+      const tick = (): void => {
+        const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1)
+        while (planned < due) {
+          const i = planned++
+          if (inFlight >= o.maxInFlight) { dropped++; continue }
+          void send(i, t0 + i * interval)
+        }
+        if (planned < total) setTimeout(tick, 1)
+        else resolve()
+      }
+      tick()
+    })
+  } else {
+    const end = t0 + o.seconds * 1000
+    let next = 0
+    const loop = async (): Promise<void> => {
+      while (performance.now() < end) {
+        const i = next++
+        planned++
+        await send(i, performance.now())
+      }
+    }
+    await Promise.all(Array.from({ length: o.connections }, loop))
+  }
+  if (inFlight > 0) await new Promise<void>((resolve) => { onDrained = resolve })
+  if (reloadTimer !== undefined) {
+    clearTimeout(reloadTimer)
+    await reloadDone
+  }
+  if (progressTimer !== undefined) { clearInterval(progressTimer); snap() }
+  await pool.close()
+  const seconds = Math.max(0.001, ((lastDone || performance.now()) - t0) / 1000)
+  const result: RunResult = {
+    mode: o.mode, planned, sent, completed: done, dropped, maxQueued, seconds: Math.round(seconds * 1000) / 1000, achieved: done / seconds,
+    lateness: late.percentiles(), tally: all.toJSON(), series: series.finish(Math.floor(seconds)),
+    ...(reloadOutcome !== undefined && phases !== undefined
+      ? { reload: { ...reloadOutcome, phases: { before: phases.before.toJSON(), during: phases.during.toJSON(), after: phases.after.toJSON() } } }
+      : {}),
+  }
+  return result
+}
