@@ -3,7 +3,7 @@
  * A run against a saved one (`--compare run.json`): the deltas of latency,
  * throughput, errors and the decision mix, and the regressions beyond a
  * tolerance: latency or error rate up, or achieved rate down, by more than
- * the tolerance (relative). The decision mix is reported, never a regression:
+ * the tolerance (relative; throughput only between runs of the same planned load). The decision mix is reported, never a regression:
  * a policy change is meant to move it.
  */
 import type { LoadReport } from './report.js'
@@ -29,7 +29,7 @@ export interface Comparison {
   readonly regressions: string[]
 }
 
-type Figures = Pick<LoadReport, 'latencyMs' | 'latencyFromSendMs' | 'requests' | 'errors' | 'decisions'> & { rates?: { errorRate: number } }
+type Figures = Pick<LoadReport, 'latencyMs' | 'latencyFromSendMs' | 'requests' | 'errors' | 'decisions'> & { rates?: { errorRate: number }, settings?: { mode?: string, rate?: number | null } }
 
 /** The fields compare reads; a string saying what is missing when `x` is not a load report. */
 export function asReport (x: unknown): Figures | string {
@@ -51,7 +51,9 @@ export function compare (before: Figures, after: Figures, file: string, toleranc
   }
   for (const p of ['p50', 'p90', 'p99', 'p999', 'max'] as const) add(`latency ${p} ms`, before.latencyMs[p], after.latencyMs[p], 'lower')
   add('latency from send p99 ms', before.latencyFromSendMs.p99, after.latencyFromSendMs.p99, 'lower')
-  add('achieved req/s', before.requests.achievedRate, after.requests.achievedRate, 'higher')
+  // Throughput is a regression only between runs of the same load (same model and planned rate).
+  const sameLoad = before.settings?.mode === after.settings?.mode && before.settings?.rate === after.settings?.rate
+  add('achieved req/s', before.requests.achievedRate, after.requests.achievedRate, sameLoad ? 'higher' : 'none')
   const errRate = (f: Figures): number => f.rates?.errorRate ?? (f.requests.sent === 0 ? 0 : f.errors.total / f.requests.sent)
   add('error rate', errRate(before), errRate(after), 'lower')
   add('deny rate', denyRate(before.decisions), denyRate(after.decisions), 'none')
