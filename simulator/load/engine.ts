@@ -21,7 +21,8 @@
  * tallied apart as well (before / during / after).
  */
 import { cpSync } from 'node:fs'
-import { Pool, request } from 'undici'
+import { request } from 'undici'
+import { buildRequest, Http1Client, TimeoutError } from './http1.js'
 import { Latency, type Percentiles } from './histogram.js'
 import type { LoadMessage } from './messages.js'
 import { parseOutcome, type SecondCounts, Series, Tally, type TallyJson } from './tally.js'
@@ -91,13 +92,12 @@ export interface RunResult {
   readonly reload?: ReloadOutcome
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 
 export async function runLoad (o: RunOptions, onProgress?: (p: Progress) => void): Promise<RunResult> {
   const base = new URL(o.url)
-  const pool = new Pool(base.origin, { connections: o.connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs })
+  const client = new Http1Client(base, o.connections, o.timeoutMs)
   const path = `${base.pathname.replace(/\/$/, '')}/v1/messages`
-  const headers = o.messages.map((m) => ({ authorization: `Bearer ${m.token}`, 'content-type': m.contentType, accept: 'application/json' }))
+  const bytes = o.messages.map((m) => buildRequest(base, path, { authorization: `Bearer ${m.token}`, 'content-type': m.contentType, accept: 'application/json' }, m.body))
   const all = new Tally()
   const phases = o.reload === undefined ? undefined : { before: new Tally(), during: new Tally(), after: new Tally() }
   const series = new Series()
@@ -119,7 +119,7 @@ export async function runLoad (o: RunOptions, onProgress?: (p: Progress) => void
   const phaseOf = (plannedAt: number): Tally | undefined => phases === undefined ? undefined : plannedAt < reloadStart ? phases.before : plannedAt < reloadEnd ? phases.during : phases.after
 
   let onDrained: (() => void) | undefined
-  const send = async (i: number, plannedAt: number): Promise<void> => {
+  const send = (i: number, plannedAt: number, then?: () => void): void => {
     const m = o.messages[i % o.messages.length]!
     const sentAt = performance.now()
     if (open) late.record(sentAt - plannedAt)
@@ -128,26 +128,27 @@ export async function runLoad (o: RunOptions, onProgress?: (p: Progress) => void
     phase?.onSent(m)
     sent++
     inFlight++
-    if (inFlight - o.connections > maxQueued) maxQueued = inFlight - o.connections
-    try {
-      const res = await pool.request({ method: 'POST', path, headers: headers[i % headers.length]!, body: m.body })
-      const body = await res.body.text()
+    client.request(bytes[i % bytes.length]!, (err, status, body, size) => {
       const at = performance.now()
-      const outcome = parseOutcome(res.statusCode, body)
-      all.onAnswer(m, outcome, at - plannedAt, at - sentAt)
-      phase?.onAnswer(m, outcome, at - plannedAt, at - sentAt)
-      series.answer(Math.floor((at - t0) / 1000), outcome, at - plannedAt, m.kind === 'model' ? res.statusCode >= 400 : res.statusCode >= 500)
-    } catch (err) {
-      const kind = TIMEOUT_CODES.has((err as { code?: string }).code ?? '') ? 'timeout' : 'connection'
-      all.onFailure(m, kind)
-      phase?.onFailure(m, kind)
-      series.answer(Math.floor((performance.now() - t0) / 1000), undefined, 0, true)
-    } finally {
+      if (err === null) {
+        const outcome = parseOutcome(status, body)
+        all.bytes += size
+        all.onAnswer(m, outcome, at - plannedAt, at - sentAt)
+        phase?.onAnswer(m, outcome, at - plannedAt, at - sentAt)
+        series.answer(Math.floor((at - t0) / 1000), outcome, at - plannedAt, m.kind === 'model' ? status >= 400 : status >= 500)
+      } else {
+        const kind = err instanceof TimeoutError ? 'timeout' : 'connection'
+        all.onFailure(m, kind)
+        phase?.onFailure(m, kind)
+        series.answer(Math.floor((at - t0) / 1000), undefined, 0, true)
+      }
       inFlight--
       done++
-      lastDone = performance.now()
+      lastDone = at
       if (inFlight === 0) onDrained?.()
-    }
+      then?.()
+    })
+    if (client.queued > maxQueued) maxQueued = client.queued
   }
 
   // Progress snapshots.
@@ -191,7 +192,7 @@ export async function runLoad (o: RunOptions, onProgress?: (p: Progress) => void
         while (planned < due) {
           const i = planned++
           if (inFlight >= o.maxInFlight) { dropped++; continue }
-          void send(i, t0 + i * interval)
+          send(i, t0 + i * interval)
         }
         if (planned < total) setTimeout(tick, 1)
         else resolve()
@@ -201,14 +202,16 @@ export async function runLoad (o: RunOptions, onProgress?: (p: Progress) => void
   } else {
     const end = t0 + o.seconds * 1000
     let next = 0
-    const loop = async (): Promise<void> => {
-      while (performance.now() < end) {
+    await new Promise<void>((resolve) => {
+      let senders = o.connections
+      const loop = (): void => {
+        if (performance.now() >= end) { if (--senders === 0) resolve(); return }
         const i = next++
         planned++
-        await send(i, performance.now())
+        send(i, performance.now(), loop)
       }
-    }
-    await Promise.all(Array.from({ length: o.connections }, loop))
+      for (let k = 0; k < o.connections; k++) loop()
+    })
   }
   if (inFlight > 0) await new Promise<void>((resolve) => { onDrained = resolve })
   if (reloadTimer !== undefined) {
@@ -216,7 +219,7 @@ export async function runLoad (o: RunOptions, onProgress?: (p: Progress) => void
     await reloadDone
   }
   if (progressTimer !== undefined) { clearInterval(progressTimer); snap() }
-  await pool.close()
+  client.close()
   const seconds = Math.max(0.001, ((lastDone || performance.now()) - t0) / 1000)
   const result: RunResult = {
     mode: o.mode, planned, sent, completed: done, dropped, maxQueued, seconds: Math.round(seconds * 1000) / 1000, achieved: done / seconds,

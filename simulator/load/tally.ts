@@ -75,6 +75,9 @@ export interface TallyJson {
   readonly byComponent: Record<string, GroupCounts>
   readonly byKey: Record<string, GroupCounts>
   readonly injected: Record<'invalid' | 'spoof', KindCounts>
+  /** Bytes received (heads included), and model messages answered 200 without any decision. */
+  readonly bytes: number
+  readonly noDecisions: number
 }
 
 const group = (): GroupCounts => ({ sent: 0, completed: 0, errors: 0, allow: 0, deny: 0, redact: 0 })
@@ -92,6 +95,8 @@ export class Tally {
   readonly er: Record<string, number> = {}
   readonly sm: Record<string, number> = {}
   queued = 0
+  bytes = 0
+  noDecisions = 0
   readonly byState: Record<string, StateCounts> = {}
   readonly byComponent: Record<string, GroupCounts> = {}
   readonly byKey: Record<string, GroupCounts> = {}
@@ -128,6 +133,7 @@ export class Tally {
     }
     const groups = this.#groups(m)
     for (const g of groups) g.completed++
+    if (o.status === 200 && o.decisions.length === 0) this.noDecisions++
     if (o.status >= 400) {
       if (o.status >= 500) this.errors.http5xx++
       else this.errors.http4xx++
@@ -154,7 +160,7 @@ export class Tally {
     return {
       sent: this.sent, completed: this.completed, latencyMs: this.latency.percentiles(), latencyFromSendMs: this.fromSend.percentiles(),
       latencyBuckets: [...this.latency.buckets], errors: { ...this.errors }, http: this.http, decisions: { ...this.decisions }, replies: this.replies,
-      er: this.er, sm: this.sm, queued: this.queued, byState: sortKeys(this.byState), byComponent: sortKeys(this.byComponent), byKey: sortKeys(this.byKey), injected: this.injected,
+      er: this.er, sm: this.sm, queued: this.queued, byState: sortKeys(this.byState), byComponent: sortKeys(this.byComponent), byKey: sortKeys(this.byKey), injected: this.injected, bytes: this.bytes, noDecisions: this.noDecisions,
     }
   }
 }
