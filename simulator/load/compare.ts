@@ -3,11 +3,15 @@
  * A run against a saved one (`--compare run.json`): the deltas of latency,
  * throughput, errors and the decision mix, and the regressions beyond a
  * tolerance: latency or error rate up, or achieved rate down, by more than
- * the tolerance (relative; throughput only between runs of the same planned load). The decision mix is reported, never a regression:
+ * the tolerance (relative; latency also by more than 1 ms; throughput only between
+ * runs of the same planned load). The decision mix is reported, never a regression:
  * a policy change is meant to move it.
  */
 import type { LoadReport } from './report.js'
 import { denyRate } from './report.js'
+
+/** A latency regression must also be more than this many milliseconds (1.2 -> 1.5 ms is noise, not a regression). */
+export const LATENCY_FLOOR_MS = 1
 
 export interface Delta {
   readonly metric: string
@@ -43,14 +47,14 @@ export function asReport (x: unknown): Figures | string {
 
 export function compare (before: Figures, after: Figures, file: string, tolerance: number, baselineStartedAt = ''): Comparison {
   const deltas: Delta[] = []
-  const add = (metric: string, b: number, a: number, better: Delta['better']): void => {
+  const add = (metric: string, b: number, a: number, better: Delta['better'], floor = 0): void => {
     const change = b === 0 ? null : a / b - 1
-    const regression = better === 'lower' ? a > b && (b === 0 || a > b * (1 + tolerance))
+    const regression = better === 'lower' ? a > b && (b === 0 || a > b * (1 + tolerance)) && a - b > floor
       : better === 'higher' ? a < b * (1 - tolerance) : false
     deltas.push({ metric, before: b, after: a, delta: round(a - b), change: change === null ? null : round(change), better, regression })
   }
-  for (const p of ['p50', 'p90', 'p99', 'p999', 'max'] as const) add(`latency ${p} ms`, before.latencyMs[p], after.latencyMs[p], 'lower')
-  add('latency from send p99 ms', before.latencyFromSendMs.p99, after.latencyFromSendMs.p99, 'lower')
+  for (const p of ['p50', 'p90', 'p99', 'p999', 'max'] as const) add(`latency ${p} ms`, before.latencyMs[p], after.latencyMs[p], 'lower', LATENCY_FLOOR_MS)
+  add('latency from send p99 ms', before.latencyFromSendMs.p99, after.latencyFromSendMs.p99, 'lower', LATENCY_FLOOR_MS)
   // Throughput is a regression only between runs of the same load (same model and planned rate).
   const sameLoad = before.settings?.mode === after.settings?.mode && before.settings?.rate === after.settings?.rate
   add('achieved req/s', before.requests.achievedRate, after.requests.achievedRate, sameLoad ? 'higher' : 'none')

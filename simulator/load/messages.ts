@@ -3,7 +3,8 @@
  * The messages a load run sends: the calibrated traffic model's queries (the
  * same ones the replay decides, from simulator/traffic/generate) as HTTP
  * requests of their sending line, legacy text or JSON, with optional shares of
- * malformed messages and of unknown or spoofed senders. Deterministic for a
+ * malformed messages and of unknown or spoofed senders, in a seeded shuffled
+ * order (every stretch of a run carries the whole mix). Deterministic for a
  * scenario and seed: the bench suites, `nlets-sim load` and
  * `nlets-sim traffic export` all draw from here.
  */
@@ -110,6 +111,15 @@ export async function buildMessages (scenario: Scenario, o: MessageOptions): Pro
       out.push({ ...base, line: q.line, token, contentType: 'text/plain', body: toLegacy(q, region), kind: 'model' })
     }
     if (out.length === o.count) break
+  }
+  // The kernel's order is stream by stream (all of one component's queries, then the next):
+  // shuffled, every stretch of a run carries the whole mix (a reload's before and after alike).
+  const mix = new Random(`${seed}/load-order`)
+  for (let k = out.length - 1; k > 0; k--) {
+    const j = mix.uint32() % (k + 1)
+    const x = out[k]!
+    out[k] = out[j]!
+    out[j] = x
   }
   return { messages: out, withoutToken, seed }
 }

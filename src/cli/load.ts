@@ -54,7 +54,7 @@ and the generator's own lateness is reported.
   --json FILE           the report as JSON (\`-\`: on stdout instead of the summary)
   --html FILE           one self-contained HTML page: latency over time, histogram, outcomes
   --compare FILE        deltas against a saved --json report; a regression beyond --tolerance fails
-  --tolerance P         relative tolerance of --compare (default 10%)
+  --tolerance P         relative tolerance of --compare (default 10%; latency also by more than 1 ms)
   --reload DIR          at --reload-at, copy the candidate policy folder DIR over the hub's
                         folder (--hub-policies) and reload it (POST /v1/admin/policies/reload);
                         before and after are reported side by side

@@ -26,6 +26,9 @@ t.test('deterministic; lines, tokens, keys, destinations and forms', async (t) =
   t.ok(ms.some((m) => /^[A-Z]\d$/.test(m.state)), 'regional destinations')
   t.ok(ms.some((m) => m.key === 'DQ+IMQ' && m.body.includes('IMQ')), 'photo requests')
   t.ok(new Set(ms.map((m) => m.component)).size >= 5, 'several requester components')
+  for (const half of [ms.slice(0, 1000), ms.slice(1000)]) {
+    t.ok(half.some((m) => m.component === 'CBP') && half.some((m) => m.component === 'local'), 'each half of the run carries the mix (shuffled, not stream by stream)')
+  }
   const other = await buildMessages(scenario, { count: 2000, seed: 'x' })
   t.not(JSON.stringify(other.messages), JSON.stringify(ms), 'another seed, other messages')
 })
