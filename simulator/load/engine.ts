@@ -21,7 +21,6 @@
  * tallied apart as well (before / during / after).
  */
 import { cpSync } from 'node:fs'
-import { request } from 'undici'
 import { buildRequest, Http1Client, TimeoutError } from './http1.js'
 import { Latency, type Percentiles } from './histogram.js'
 import type { LoadMessage } from './messages.js'
@@ -172,6 +171,8 @@ export async function runLoad (o: RunOptions, onProgress?: (p: Progress) => void
       const errors: string[] = []
       try {
         if (r.copy !== undefined) cpSync(r.copy.from, r.copy.to, { recursive: true, force: true })
+        // undici only here: a worker that never reloads does not load it.
+        const { request } = await import('undici')
         const res = await request(`${base.origin}/v1/admin/policies/reload`, { method: 'POST', headers: { authorization: `Bearer ${r.adminToken}` }, headersTimeout: 60_000, bodyTimeout: 60_000 })
         httpStatus = res.statusCode
         const text = await res.body.text()

@@ -1,11 +1,10 @@
 /**
  * @module test/bench/suites
- * The replay, http, reload, policy-change and generator suites in smoke mode: each returns rows of numbers with no failures, and leaves no child process behind.
+ * The replay, http, reload and policy-change suites in smoke mode: each returns rows of numbers with no failures, and leaves no child process behind.
  */
 import t, { type Test } from 'tap'
 import type { SuiteResult } from '../../bench/lib.js'
 import { killAll, liveChildren } from '../../bench/http-common.js'
-import { run as generator } from '../../bench/suites/generator.js'
 import { run as http } from '../../bench/suites/http.js'
 import { run as policyChange } from '../../bench/suites/policy-change.js'
 import { run as reload } from '../../bench/suites/reload.js'
@@ -99,19 +98,6 @@ t.test('policy-change: load side by side and the replays\' decision deltas', asy
   t.ok(Number(item('denied')!['letters-19']) > Number(item('denied')!['baseline-oct-2025']), 'letters-19 denies more')
   t.ok(r.rows.some((x) => String(x.item).startsWith('denied by ')), 'states whose decisions change are listed')
   t.equal(liveChildren(), 0, 'hubs stopped')
-})
-
-t.test('generator: the open model sends every planned request, lateness measured', async (t) => {
-  const r = await generator(smoke)
-  t.equal(r.suite, 'generator')
-  t.equal(r.rows.length, 1)
-  const row = r.rows[0]!
-  t.equal(row.planned, 1000, 'rate x seconds')
-  t.equal(row.sent, 1000, 'nothing dropped')
-  t.equal(row.errors, 0)
-  finite(t, r, 0, ['late p50 ms', 'late p99 ms', 'late max ms', 'p99 from planned ms', 'p99 from send ms'])
-  positive(t, r, 0, ['echo answered req/s'])
-  t.equal(liveChildren(), 0, 'echo stopped')
 })
 
 t.test('no server process is left running', async (t) => {
