@@ -179,6 +179,22 @@ t.test('--reload swaps to a candidate mid-run: phases side by side, no failed re
   t.match(direct.json(), { decisions: [{ destination: 'TX', effect: 'deny' }] }, 'the hub now serves the candidate')
 })
 
+t.test('--tokens: only the lines with a token send, with that token', async (t) => {
+  const tokens = join(tmp, 'tokens.json')
+  await writeFile(tokens, JSON.stringify({ lines: { TX: 'demo-TX', TC: 'demo-TC' } }))
+  const out = join(tmp, 'tokens-run.json')
+  const r = await run('load', '--target', url, '--rate', '50', '--duration', '1s', '--quiet', '--tokens', tokens, '--json', out)
+  t.equal(r.code, 0, r.err)
+  const j = JSON.parse(await readFile(out, 'utf8')) as Report & { byComponent: Record<string, { sent: number }> }
+  t.equal(j.errors.total, 0, 'every message accepted: each on its own line\'s token')
+  t.same(Object.keys(j.byComponent).sort(), ['CBP', 'local'].filter((c) => c in j.byComponent), 'only Texas agencies and CBP (line TC) send')
+  t.match(String(j.settings.tokens), /tokens\.json \(2 lines; \d+ sampled queries of other lines left out\)/)
+  await writeFile(tokens, JSON.stringify({ lines: { TX: 'sha256:abc' } }))
+  const bad = await run('load', '--target', url, '--rate', '50', '--duration', '1s', '--tokens', tokens)
+  t.equal(bad.code, 2)
+  t.match(bad.err, /--tokens `.*tokens\.json`: the token of line `TX` must be the plain token/)
+})
+
 t.test('a target that is not listening: exit 1, NSIM_LOAD_TARGET', async (t) => {
   const srv = createServer()
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
