@@ -11,11 +11,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { prepare } from '../simulator/replay/prepare.js'
+import { buildMessages, type LoadMessage } from '../simulator/load/messages.js'
+import { runLoadInWorker } from '../simulator/load/worker.js'
 import { loadScenario } from '../simulator/scenarios/load.js'
-import { generateQueries, toLegacy } from '../simulator/traffic/generate.js'
-import { plannedCounts } from '../simulator/traffic/model.js'
-import { loadRegions } from '../src/hub/regions.js'
 
 /** The repository root (dist/bench/ is two levels below it). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -159,10 +157,9 @@ export async function startStateServer (state: string): Promise<Child> {
   return await startChild(`state-${state}`, `http://127.0.0.1:${port}`, CLI, ['state-server', '--state', state, '--port', String(port)], { ready: /state server \w+ listening on/, health: '/health' })
 }
 
-export interface LoadRequest {
-  readonly body: string
+/** A message of the load generator (simulator/load) with its HTTP headers ready for autocannon. */
+export interface LoadRequest extends LoadMessage {
   readonly headers: Readonly<Record<string, string>>
-  readonly key: string
 }
 
 const cache = new Map<string, LoadRequest[]>()
@@ -171,23 +168,15 @@ const cache = new Map<string, LoadRequest[]>()
  * `count` requests from the first `days` days of the baseline scenario's
  * traffic, every k-th query of the kernel's order (so every stream, origin,
  * destination and key in proportion), as legacy text with the sending line's
- * demo token. Cached per (count, days).
+ * demo token: the load generator's messages (simulator/load/messages, the
+ * ones `nlets-sim load` sends), all in the legacy form. Cached per (count, days).
  */
 export async function trafficRequests (count: number, days: number): Promise<LoadRequest[]> {
   const id = `${count}/${days}`
   const hit = cache.get(id)
   if (hit !== undefined) return hit
-  const p = await prepare(await loadScenario(BASELINE))
-  const regionOf = new Map<string, string>()
-  for (const [code, members] of await loadRegions('policies/regions.yaml')) for (const m of members) regionOf.set(m, code)
-  const stride = Math.max(1, Math.floor(plannedCounts(p.model, days).total / count))
-  const out: LoadRequest[] = []
-  let i = 0
-  for (const q of generateQueries(p.model, p.set.directory, { seed: p.seed, start: p.start, days })) {
-    if (i++ % stride !== 0) continue
-    out.push({ body: toLegacy(q, (s) => regionOf.get(s)), headers: { 'content-type': 'text/plain', authorization: `Bearer demo-${q.line}` }, key: q.sentKey })
-    if (out.length === count) break
-  }
+  const set = await buildMessages(await loadScenario(BASELINE), { count, days, jsonShare: 0 })
+  const out = set.messages.map((m) => ({ ...m, headers: { 'content-type': m.contentType, authorization: `Bearer ${m.token}` } }))
   cache.set(id, out)
   return out
 }
@@ -302,6 +291,33 @@ export async function load (o: LoadOptions): Promise<LoadResult> {
     checked, bad, ...(firstBad !== undefined ? { firstBad } : {}),
     serverCpuUs: completed > 0 && pids.length > 0 ? serverCpu * 1e6 / completed : NaN,
     clientCpuUs: completed > 0 ? (self.user + self.system) / completed : NaN,
+  }
+}
+
+/**
+ * A closed-loop run through the load generator (simulator/load, what
+ * `nlets-sim load --closed-loop` runs) in a worker thread, in the figures of
+ * `load` above: every response is parsed and checked (status 200 with
+ * decisions), so `checked` is every answer.
+ */
+export async function generatorLoad (o: LoadOptions): Promise<LoadResult> {
+  const pids = o.pids ?? []
+  const cpu0 = pids.map(cpuSeconds)
+  const self0 = process.cpuUsage()
+  const r = await runLoadInWorker({
+    url: o.url, messages: o.requests, mode: 'closed', rate: 0, seconds: o.seconds, connections: o.connections, timeoutMs: 10_000, maxInFlight: Number.MAX_SAFE_INTEGER, progressMs: 0,
+  })
+  const serverCpu = pids.map(cpuSeconds).reduce((a, c, i) => a + c - cpu0[i]!, 0)
+  const self = process.cpuUsage(self0)
+  const t = r.tally
+  const non2xx = Object.entries(t.http).reduce((n, [s, c]) => n + (Number(s) >= 200 && Number(s) <= 299 ? 0 : c), 0)
+  const answered = t.completed - t.errors.timeout - t.errors.connection
+  return {
+    rps: r.achieved, requests: answered, ...t.latencyMs, errors: t.errors.connection, timeouts: t.errors.timeout, non2xx,
+    statuses: Object.entries(t.http).map(([s, n]) => `${s}:${n}`).join(' '), bytesPerResponse: answered > 0 ? t.bytes / answered : 0, seconds: r.seconds,
+    checked: answered, bad: non2xx + t.noDecisions,
+    serverCpuUs: answered > 0 && pids.length > 0 ? serverCpu * 1e6 / answered : NaN,
+    clientCpuUs: answered > 0 ? (self.user + self.system) / answered : NaN,
   }
 }
 

@@ -12,6 +12,7 @@ const SUITES: Record<string, () => Promise<{ run: (o: SuiteOptions) => Promise<S
   reload: async () => await import('./suites/reload.js'),
   'policy-change': async () => await import('./suites/policy-change.js'),
   store: async () => await import('./suites/store.js'),
+  generator: async () => await import('./suites/generator.js'),
 }
 
 export async function runBench (argv: string[], out: (s: string) => void = console.log): Promise<number> {

@@ -79,6 +79,9 @@ export const ERRORS = Object.freeze({
   NSIM_STATE_SETTING: def(400, '%s'),
   NSIM_STATE_UNKNOWN: def(400, 'unknown jurisdiction `%s`'),
 
+  /* load testing */
+  NSIM_LOAD_TARGET: def(502, 'load target `%s` does not answer as a hub: %s'),
+
   /* command line */
   NSIM_CLI_USAGE: def(400, '%s'),
   NSIM_CLI_UNKNOWN_COMMAND: def(400, 'unknown command `%s`: %s'),

@@ -1,6 +1,8 @@
 /**
  * @module bench/suites/http
- * The hub over HTTP with the traffic model's requests (autocannon): (a) the
+ * The hub over HTTP with the traffic model's requests, sent by the load
+ * generator of `nlets-sim load` (simulator/load; closed loop for the rounds,
+ * open model for the paced runs; autocannon only for its own overallRate row): (a) the
  * full hub, (b) filtering off, (c) a bare Fastify echo with the hub's schemas,
  * (d) the hub with IL, WA, NY and TX as HTTP state servers; interleaved rounds
  * against drift, then the full hub at a fixed 5,000 req/s.
@@ -10,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SuiteOptions, SuiteResult } from '../lib.js'
 import {
-  type Child, load, type LoadResult, median, round2, startEcho, startHub, startStateServer, stopAll, type TargetCheck,
+  type Child, generatorLoad, load, type LoadResult, median, round2, startEcho, startHub, startStateServer, stopAll, type TargetCheck,
   trafficRequests, verdict,
 } from '../http-common.js'
 import { pacedInWorker as paced, type PacedResult } from '../paced.js'
@@ -30,11 +32,11 @@ export interface RoundsOptions {
 /** Per-target results of interleaved rounds (a b c, a b c, ...), the first a short warm-up. */
 export async function interleaved (targets: ReadonlyArray<{ id: string, url: string, pids: number[] }>, requests: Parameters<typeof load>[0]['requests'],
   o: RoundsOptions, progress: (s: string) => void): Promise<Map<string, LoadResult[]>> {
-  for (const t of targets) await load({ url: t.url, requests, seconds: o.warmSeconds, connections: o.connections })
+  for (const t of targets) await generatorLoad({ url: t.url, requests, seconds: o.warmSeconds, connections: o.connections })
   const out = new Map<string, LoadResult[]>(targets.map((t) => [t.id, []]))
   for (let r = 0; r < o.rounds; r++) {
     for (const t of targets) {
-      const res = await load({ url: t.url, requests, seconds: o.seconds, connections: o.connections, pids: t.pids })
+      const res = await generatorLoad({ url: t.url, requests, seconds: o.seconds, connections: o.connections, pids: t.pids })
       out.get(t.id)!.push(res)
       progress(`  round ${r + 1} ${t.id}: ${Math.round(res.rps)} req/s, p99 ${res.p99} ms, server ${Math.round(res.serverCpuUs)} µs CPU/req, errors ${res.errors}, non-2xx ${res.non2xx}`)
     }
@@ -77,7 +79,7 @@ export async function abba (a: { url: string, pids: number[] }, b: { url: string
   const runs: LoadResult[] = []
   for (let k = 0; k < blocks; k++) {
     const r: LoadResult[] = []
-    for (const t of [a, b, b, a]) r.push(await load({ url: t.url, requests, seconds, connections, pids: t.pids }))
+    for (const t of [a, b, b, a]) r.push(await generatorLoad({ url: t.url, requests, seconds, connections, pids: t.pids }))
     runs.push(...r)
     ratios.push((r[0]!.rps + r[3]!.rps) / (r[1]!.rps + r[2]!.rps))
     cpuRatios.push((r[1]!.serverCpuUs + r[2]!.serverCpuUs) / (r[0]!.serverCpuUs + r[3]!.serverCpuUs))
@@ -220,9 +222,9 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
       `a/b also from ${blocks} blocks of a b b a runs (${blockSeconds} s each), (a1 + a2) / (b1 + b2) per block: ${ab4.ratios.map((x) => x.toFixed(3)).join(', ')}, median ${abBlocks.toFixed(3)}; the same server against itself a few seconds later (a1 / a2): ${ab4.control.map((x) => x.toFixed(3)).join(', ')}`,
       `closed loop: ${connections} connections, ${seconds} s per target per round, rounds interleaved a b c d (after a ${warmSeconds} s warm-up of each); cells are medians over rounds, counts are sums`,
       'requests: every k-th query of the traffic model\'s first days as legacy text with the line\'s demo token, one shared cursor; the echo answers hub-shaped JSON padded to about the hub\'s size (bytes/resp, headers included)',
-      'server CPU µs/req: user + system CPU of the server processes (/proc) over the run divided by responses ((d): the hub plus its four state servers); load-gen: this process (autocannon)',
+      'server CPU µs/req: user + system CPU of the server processes (/proc) over the run divided by responses ((d): the hub plus its four state servers); load-gen: this process (the load generator in its worker thread; every response parsed and checked)',
       ...(sweep.length ? [`paced runs below the target rate (${sweep.join(', ')} req/s, 5 s each): p99 ${swept.map((p) => `${p.p99.toFixed(1)} ms`).join(', ')}`] : []),
-      `fixed rate: autocannon overallRate lets each connection send its share of every second back to back at the start of the second (bursts of ${acConns} in flight), and its latency correction uses a 1 ms interval; the paced client (undici, ${pacedConns} connections) sends one request every ${(1000 / rate).toFixed(2)} ms and counts latency from the due time; its timers fire at best every millisecond, so "from send" counts from the moment a request was handed to the pool instead (a wait for a free connection still counts), and "client late" is how far behind its schedule the client itself sent`,
+      `fixed rate: autocannon overallRate lets each connection send its share of every second back to back at the start of the second (bursts of ${acConns} in flight), and its latency correction uses a 1 ms interval; the paced client (the load generator's open model, ${pacedConns} connections) sends one request every ${(1000 / rate).toFixed(2)} ms and counts latency from the due time; its timers fire at best every millisecond, so "from send" counts from the moment a request was handed to the client's connections instead (a wait for a free connection still counts), and "client late" is how far behind its schedule the client itself sent`,
       ...targetsChecked.map(verdict),
     ]
     const result: SuiteResult & { targets: TargetCheck[], ratios: Record<string, number>, raw: Record<string, unknown> } = {

@@ -1,7 +1,8 @@
 /**
  * @module bench/suites/policy-change
  * What an engineer load-testing a policy change wants on one page: the same
- * load against a hub on baseline-oct-2025 and on letters-19 (interleaved
+ * load (the load generator of `nlets-sim load`, closed loop) against a hub
+ * on baseline-oct-2025 and on letters-19 (interleaved
  * rounds), throughput and latency side by side, then both scenarios replayed
  * and the decisions that change: denied in total, by component, by state.
  */

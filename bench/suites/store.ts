@@ -74,8 +74,8 @@ async function drainPhase (opts: SuiteOptions, queued: number, seconds: number, 
     const url = `http://127.0.0.1:${(hub.app.server.address() as { port: number }).port}`
     const sw = hub.ctx.sw
     const requests: LoadRequest[] = ['WA', 'TX', 'NY', 'CA', 'FL'].map((s, i) => ({
-      body: `DQ.TX0020100.${s}.TXTOLN/D${1000000 + i}`, key: 'DQ',
-      headers: { authorization: 'Bearer demo-TX', 'content-type': 'text/plain' },
+      line: 'TX', token: 'demo-TX', contentType: 'text/plain', body: `DQ.TX0020100.${s}.TXTOLN/D${1000000 + i}`, key: 'DQ',
+      component: 'local', state: s, kind: 'model', headers: { authorization: 'Bearer demo-TX', 'content-type': 'text/plain' },
     }))
     const il = hub.ctx.destinations.get('IL')!
     if (sliceMs !== undefined) {

@@ -83,7 +83,7 @@ async function scenarioNames (io: Io): Promise<string[]> {
 }
 
 /** NAME -> simulator/scenarios/NAME.yaml; anything with a slash or a .yaml ending is a path. */
-async function scenarioFile (arg: string, io: Io): Promise<string> {
+export async function scenarioFile (arg: string, io: Io): Promise<string> {
   if (/[/\\]/.test(arg) || /\.ya?ml$/.test(arg)) return resolve(io.cwd, arg)
   for (const ext of ['.yaml', '.yml']) {
     const f = resolve(io.cwd, SCENARIOS, arg + ext)
