@@ -11,10 +11,9 @@ t.test('SIGTERM: in-flight keep-alive requests finish, new ones get 503 with Ret
   const pool = new Pool(hub.url, { connections: 8, pipelining: 1 })
   t.teardown(async () => { await pool.close() })
   const tally = { ok: 0, draining: 0, retryAfter: 0, other: 0, errors: [] as string[] }
-  let stopSending = false
-  let termAt = 0
+  const run = { stop: false, termAt: 0 }
   const send = async (): Promise<void> => {
-    while (!stopSending) {
+    while (!run.stop) {
       try {
         const res = await pool.request({
           method: 'POST', path: '/v1/messages', body: 'DQ.TX0020100.IL.TXTOLN/D1234561',
@@ -31,21 +30,21 @@ t.test('SIGTERM: in-flight keep-alive requests finish, new ones get 503 with Ret
         tally.errors.push(`${(err as { code?: string }).code ?? ''} ${(err as Error).message}`)
         return
       }
-      if (termAt === 0 && tally.ok >= 200) {
-        termAt = Date.now()
+      if (run.termAt === 0 && tally.ok >= 200) {
+        run.termAt = Date.now()
         hub.child.kill('SIGTERM')
       }
     }
   }
   const health = (async () => {
-    while (termAt === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    while (run.termAt === 0) await new Promise((resolve) => setTimeout(resolve, 20))
     await new Promise((resolve) => setTimeout(resolve, 300))
     const res = await pool.request({ method: 'GET', path: '/health' })
     return { status: res.statusCode, body: await res.body.json() }
   })()
   await Promise.all(Array.from({ length: 8 }, send))
   const h = await health
-  stopSending = true
+  run.stop = true
   await hub.stop('SIGTERM')
   t.ok(tally.ok >= 200, `answered before the signal (${tally.ok})`)
   t.same(tally.errors, [], 'no request was reset or failed')

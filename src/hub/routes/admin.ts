@@ -3,7 +3,7 @@
  * Operator routes (admin bearer token): state faults and status, policy reload
  * (atomic swap; a reload with any error is refused and the last good set stays).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { FAULT_SCHEMA, type StateFault, STATE_KEYS } from '../ports/endpoint.js'
 import { toJurisdiction } from '../../directory/model.js'
 import { formatDiagnostic } from '../../diagnostics.js'
