@@ -130,7 +130,7 @@ t.test('errors', async (t) => {
 
   const wrong = await run('fault', '--state', 'IL', '--mode', 'down', '--hub', url, '--token', 'nope')
   t.equal(wrong.code, 1)
-  t.match(wrong.err, /HTTP 401 Unauthorized NSIM_HUB_UNAUTHORIZED: admin routes need/)
+  t.match(wrong.err, /HTTP 401 Unauthorized NSIM_HUB_UNAUTHORIZED: this route needs `Authorization: Bearer <admin token>`/)
   t.equal(hub.ctx.destinations.get('IL')!.health, 'up', 'nothing changed')
 
   process.env.NSIM_ADMIN_TOKEN = 'from-env'
