@@ -113,9 +113,16 @@ async function test (argv: string[], io: Io): Promise<number> {
   } else {
     for (const d of problems) io.out(formatDiagnostic(d))
     if (report.coverage.uncovered.length) io.out(`rules no case decides: ${report.coverage.uncovered.join(', ')}`)
+    const cond = report.coverage.conditions
+    if (cond.uncovered.length) {
+      io.out(`conditions no case exercises (${cond.uncovered.length}):`)
+      for (const c of cond.uncovered.slice(0, 30)) io.out(`  ${c}`)
+      if (cond.uncovered.length > 30) io.out(`  ... and ${cond.uncovered.length - 30} more (--json lists them all)`)
+    }
     if (cases.length === 0) io.out('no test cases found')
     io.out(`${ok ? 'ok' : 'FAILED'}: ${report.passed} passed, ${report.failed} failed; rule coverage ${report.coverage.percent}% ` +
-      `(${report.coverage.covered}/${report.coverage.total} rules); policy version ${loaded.set.version}`)
+      `(${report.coverage.covered}/${report.coverage.total} rules), condition coverage ${cond.percent}% (${cond.covered}/${cond.total}); ` +
+      `policy version ${loaded.set.version}`)
   }
   return ok ? 0 : 1
 }
