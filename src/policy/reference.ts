@@ -8,7 +8,8 @@
 import type { Directory } from '../directory/directory.js'
 import { checkGroupName, inGroup } from '../directory/directory.js'
 import type { Agency } from '../directory/model.js'
-import { DRIVER_KEYS, VEHICLE_KEYS } from '../message/keys.js'
+import { DRIVER_KEYS, type QueryKey, VEHICLE_KEYS } from '../message/keys.js'
+import { rewriteKey } from '../message/rules.js'
 import {
   type Decision, DEFAULT_DENIAL_TEXT, FAIL_CLOSED_RULE, type NamedGroup, type PolicyRequest, type Rule,
   type Selector, type StatePolicy,
@@ -46,7 +47,9 @@ export function referenceDecide (req: PolicyRequest, src: PolicySource): Decisio
 }
 
 /** Evaluate every rule (or stop at the first match when `firstOnly`). */
-export function referenceTrace (req: PolicyRequest, src: PolicySource, firstOnly = false): Trace {
+export function referenceTrace (sent: PolicyRequest, src: PolicySource, firstOnly = false): Trace {
+  // A regional key reaches the state as DQ/RQ: that is the key it decides on.
+  const req: PolicyRequest = sent.key === 'DQG' || sent.key === 'RQG' ? { ...sent, key: rewriteKey(sent.key) as QueryKey } : sent
   const requester = src.directory.get(req.ori)
   const policy = src.policies.get(req.state)
   if (policy === undefined) {

@@ -12,20 +12,25 @@ import { decide } from '../../src/policy/evaluate.js'
 import { makeSource } from '../../src/policy/load.js'
 import { referenceDecide } from '../../src/policy/reference.js'
 import {
-  PURPOSE_CODES, REASON_CODES, REDACT_FIELDS, type NamedGroup, type PolicyRequest, type Rule, type Selector,
+  PURPOSE_CODES, REASON_CODES, REDACT_FIELDS, RULE_KEYS, type NamedGroup, type PolicyRequest, type Rule, type Selector,
   type StatePolicy,
 } from '../../src/policy/types.js'
 import { FIXTURE_DIRECTORY } from './case-suite.js'
 
 const { directory } = parseDirectory(readFileSync(FIXTURE_DIRECTORY, 'utf8'))
 const DIR_ORIS = directory.agencies.map((a) => a.ori)
-const OUTSIDE = ['ZZICE0001', 'ZZICE0177', 'QQ1234567', 'WAZZZ9999', 'TXZZZ0100', 'ILICE0199']
+const OUTSIDE = ['ZZICE0001', 'ZZICE0177', 'QQ1234567', 'WAZZZ9999', 'TXZZZ0100', 'ILICE0199', 'ZZGRP0001']
 const ORIS = [...DIR_ORIS, ...OUTSIDE]
 const PATTERNS = ['??ICE*', 'TX*', '*0100', 'VT?CE0900', 'ZZ*', '*', '??????0?0', '*HSI*']
-const GROUPS = ['federal', 'component:CBP', 'component:ICE-ERO', 'type:PD', 'line:AX', 'state:TX', 'imm', 'outer']
+const GROUPS = ['federal', 'component:CBP', 'component:ICE-ERO', 'type:PD', 'line:AX', 'state:TX', 'imm', 'outer', 'ZZGRP0001', 'ZZICE0177']
+// Groups of groups, and upper-case 9-character group names that look like ORIs:
+// `ZZICE0177` is also an ORI outside the directory that requests come from (as
+// that ORI it is in no group), so an engine treating a member name as an ORI disagrees.
 const NAMED: NamedGroup[] = [
   { name: 'imm', description: '', members: ['component:ICE-ERO', 'component:HSI', 'ZZICE0001'], at: { file: 'g', line: 1, column: 1 } },
   { name: 'outer', description: '', members: ['imm', 'line:TC', 'QQ1234567'], at: { file: 'g', line: 2, column: 1 } },
+  { name: 'ZZGRP0001', description: '', members: ['outer', 'type:SO', 'TXZZZ0100'], at: { file: 'g', line: 3, column: 1 } },
+  { name: 'ZZICE0177', description: '', members: ['ZZGRP0001', 'imm', 'WAZZZ9999'], at: { file: 'g', line: 4, column: 1 } },
 ]
 const STATES = ['IL', 'WA', 'TX']
 const DATES = [Date.parse('2023-01-01'), Date.parse('2024-06-01'), Date.parse('2025-11-19'), Date.parse('2026-01-01')]
@@ -45,7 +50,7 @@ const rule = (id: string): fc.Arbitrary<Rule> => fc.record({
   requesters: fc.oneof({ weight: 1, arbitrary: fc.constant(emptySel) }, { weight: 4, arbitrary: selector(1) }),
   except: fc.oneof({ weight: 4, arbitrary: fc.constant(emptySel) }, { weight: 1, arbitrary: selector(1) }),
   origin: fc.constantFrom('any', 'any', 'in-state', 'out-of-state') as fc.Arbitrary<Rule['origin']>,
-  keys: fc.subarray([...QUERY_KEYS, 'driver', 'vehicle', 'photo', 'all'] as Array<Rule['keys'][number]>, { minLength: 1, maxLength: 3 }),
+  keys: fc.subarray([...RULE_KEYS, 'driver', 'vehicle', 'photo', 'all'] as Array<Rule['keys'][number]>, { minLength: 1, maxLength: 3 }),
   reasons: fc.oneof({ weight: 4, arbitrary: fc.constant([] as string[]) }, { weight: 1, arbitrary: fc.subarray([...REASON_CODES], { minLength: 1, maxLength: 2 }) }),
   purposes: fc.oneof({ weight: 4, arbitrary: fc.constant([] as string[]) }, { weight: 1, arbitrary: fc.subarray([...PURPOSE_CODES], { minLength: 1, maxLength: 2 }) }),
   from: fc.option(fc.constantFrom(...DATES), { freq: 3 }),
