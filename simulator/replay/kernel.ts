@@ -9,7 +9,7 @@
 import type { CompiledPolicySet } from '../../src/policy/compile.js'
 import { SLOTS } from '../../src/policy/compile.js'
 import { Random } from '../directory/random.js'
-import { dailyCount, DESTINATIONS, SLOT_OF_SENT, type TrafficModel } from '../traffic/model.js'
+import { CONTEXT_PURPOSE, CONTEXT_REASON, dailyCount, DESTINATIONS, SLOT_OF_SENT, type TrafficModel } from '../traffic/model.js'
 import { REPORT_COMPONENTS } from '../traffic/params.js'
 import { decideAt, type DestinationTable } from './tables.js'
 import type { Tally } from './tally.js'
@@ -50,6 +50,8 @@ export function replayDay (ctx: KernelContext, day: number, tally: Tally): numbe
   const agencyDest = tally.byAgencyDest
   const denied = tally.deniedByAgencyDest
   const hours = tally.byHour
+  const ctxTables = model.contextTables
+  const ctxOf = model.contextOf
   let done = 0
   for (let si = 0; si < model.streams.length; si++) {
     const s = model.streams[si]!
@@ -67,7 +69,7 @@ export function replayDay (ctx: KernelContext, day: number, tally: Tally): numbe
     const ka = s.keyTable.alias
     const kn = s.keyTable.n
     for (let q = 0; q < n; q++) {
-      // Four sfc32 words, each turned into an alias draw.
+      // Five sfc32 words: agency, destination, key, hour (alias draws) and context.
       let t = (((ra + rb) | 0) + rd) | 0
       rd = (rd + 1) | 0; ra = rb ^ (rb >>> 9); rb = (rc + (rc << 3)) | 0; rc = (rc << 21) | (rc >>> 11); rc = (rc + t) | 0
       let x = ((t >>> 0) / 4294967296) * an
@@ -88,11 +90,22 @@ export function replayDay (ctx: KernelContext, day: number, tally: Tally): numbe
       x = ((t >>> 0) / 4294967296) * hn
       i = x | 0
       const h = x - i < hp[i]! ? i : ha[i]!
+      // The fifth word is the context's (RSN/, PUR/); drawn from it only where a
+      // rule's conditions leave the decision open, but always taken, so every
+      // query uses the same words as generate.ts.
+      t = (((ra + rb) | 0) + rd) | 0
+      rd = (rd + 1) | 0; ra = rb ^ (rb >>> 9); rb = (rc + (rc << 3)) | 0; rc = (rc << 21) | (rc >>> 11); rc = (rc + t) | 0
       const slot = SLOT_OF_SENT[k]!
       const tb = tables[d]!
       const cls = tb.dirClass === null ? 0 : tb.dirClass[a]!
       let di = tb.code[cls * SLOTS + slot]!
-      if (di < 0) di = decideAt(tb, set, set.directory.agencies[a]!.ori, slot, dayStart + h * HOUR_MS + (q % 60) * 60_000)
+      if (di < 0) {
+        const ct = ctxTables[ctxOf[a]!]!
+        x = ((t >>> 0) / 4294967296) * ct.n
+        i = x | 0
+        const c = x - i < ct.prob[i]! ? i : ct.alias[i]!
+        di = decideAt(tb, set, set.directory.agencies[a]!.ori, slot, dayStart + h * HOUR_MS + (q % 60) * 60_000, CONTEXT_REASON[c], CONTEXT_PURPOSE[c])
+      }
       const e = tb.effect[di]!
       dest[(d * nDec + di) * C + compOf[a]!]!++
       keyEff[k * 3 + e]!++
