@@ -49,8 +49,8 @@ const USAGE = `usage: nlets-sim policy <check|test|explain|diff> [options]
                                        moves (default scenario: baseline-oct-2025)
                    --directory FILE    agency directory for both (default: each DIR's)
 
-Exit codes: 0 clean (diff: no change, or the --fail-on gate passes), 1 findings
-(errors, warnings, failing cases; diff: changes, or the gate fails), 2 usage error.`
+Exit codes: 0 clean, 1 findings (errors, warnings, failing cases; diff: a change, or
+with --fail-on a failed gate; no change or a passed gate is 0), 2 usage error.`
 
 export async function policyCommand (argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv
@@ -157,26 +157,27 @@ interface RawRequest { ori?: unknown, to?: unknown, key?: unknown, imq?: unknown
 
 /** A request from flags or from one line of a --requests file; a usage error names what is wrong. */
 function toRequest (r: RawRequest, where: string): PolicyRequest {
+  const f = (name: string): string => where === '' ? `--${name}` : `${where}${name}`
   const str = (v: unknown, name: string): string | undefined => {
     if (v === undefined || v === null) return undefined
-    if (typeof v !== 'string') throw new NsimError('NSIM_CLI_USAGE', `${where}${name} must be a string`)
+    if (typeof v !== 'string') throw new NsimError('NSIM_CLI_USAGE', `${f(name)} must be a string`)
     return v
   }
-  for (const f of ['ori', 'to', 'key'] as const) if (r[f] === undefined) throw new NsimError('NSIM_CLI_USAGE', `${where}explain needs ${where === '' ? '--' : ''}${f}`)
+  for (const k of ['ori', 'to', 'key'] as const) if (r[k] === undefined) throw new NsimError('NSIM_CLI_USAGE', `${where}explain needs ${where === '' ? '--' : ''}${k}`)
   const rawOri = str(r.ori, 'ori')!
   const ori = rawOri.toUpperCase()
-  if (!isOri(ori)) throw new NsimError('NSIM_CLI_USAGE', `${where}ori \`${rawOri}\` is not an ORI (two letters then seven letters or digits)`)
+  if (!isOri(ori)) throw new NsimError('NSIM_CLI_USAGE', `${f('ori')} \`${rawOri}\` is not an ORI (two letters then seven letters or digits)`)
   const rawTo = str(r.to, 'to')!
   const to = toJurisdiction(rawTo)
-  if (to === undefined) throw new NsimError('NSIM_CLI_USAGE', `${where}to \`${rawTo}\` is not a jurisdiction code`)
+  if (to === undefined) throw new NsimError('NSIM_CLI_USAGE', `${f('to')} \`${rawTo}\` is not a jurisdiction code`)
   const rawKey = str(r.key, 'key')!
   const key = rawKey.toUpperCase()
-  if (!isQueryKey(key)) throw new NsimError('NSIM_CLI_USAGE', `${where}key \`${rawKey}\` is not a query key (DQ, DNQ, DQG, KQ, RQ, RQG, RNQ, RPQ)`)
-  if (r.imq !== undefined && typeof r.imq !== 'boolean') throw new NsimError('NSIM_CLI_USAGE', `${where}imq must be true or false`)
+  if (!isQueryKey(key)) throw new NsimError('NSIM_CLI_USAGE', `${f('key')} \`${rawKey}\` is not a query key (DQ, DNQ, DQG, KQ, RQ, RQG, RNQ, RPQ)`)
+  if (r.imq !== undefined && typeof r.imq !== 'boolean') throw new NsimError('NSIM_CLI_USAGE', `${f('imq')} must be true or false`)
   const reason = str(r.reason, 'reason')?.toUpperCase()
-  if (reason !== undefined && !(REASON_CODES as readonly string[]).includes(reason)) throw new NsimError('NSIM_CLI_USAGE', `${where}reason must be one of ${REASON_CODES.join(', ')}`)
+  if (reason !== undefined && !(REASON_CODES as readonly string[]).includes(reason)) throw new NsimError('NSIM_CLI_USAGE', `${f('reason')} must be one of ${REASON_CODES.join(', ')}`)
   const purpose = str(r.purpose, 'purpose')?.toUpperCase()
-  if (purpose !== undefined && !(PURPOSE_CODES as readonly string[]).includes(purpose)) throw new NsimError('NSIM_CLI_USAGE', `${where}purpose must be one of ${PURPOSE_CODES.join(', ')}`)
+  if (purpose !== undefined && !(PURPOSE_CODES as readonly string[]).includes(purpose)) throw new NsimError('NSIM_CLI_USAGE', `${f('purpose')} must be one of ${PURPOSE_CODES.join(', ')}`)
   return {
     ori, state: to, key, image: r.imq === true, time: dateFlag('at', str(r.at, 'at')),
     ...(reason ? { reason } : {}), ...(purpose ? { purpose } : {}),
