@@ -11,6 +11,7 @@ const SUITES: Record<string, () => Promise<{ run: (o: SuiteOptions) => Promise<S
   http: async () => await import('./suites/http.js'),
   reload: async () => await import('./suites/reload.js'),
   'policy-change': async () => await import('./suites/policy-change.js'),
+  'policy-diff': async () => await import('./suites/policy-diff.js'),
 }
 
 export async function runBench (argv: string[], out: (s: string) => void = console.log): Promise<number> {
