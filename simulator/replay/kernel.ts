@@ -9,6 +9,7 @@
 import type { CompiledPolicySet } from '../../src/policy/compile.js'
 import { SLOTS } from '../../src/policy/compile.js'
 import { Random } from '../directory/random.js'
+import { contextWord } from '../traffic/alias.js'
 import { CONTEXT_PURPOSE, CONTEXT_REASON, dailyCount, DESTINATIONS, SLOT_OF_SENT, type TrafficModel } from '../traffic/model.js'
 import { REPORT_COMPONENTS } from '../traffic/params.js'
 import { decideAt, type DestinationTable } from './tables.js'
@@ -69,7 +70,7 @@ export function replayDay (ctx: KernelContext, day: number, tally: Tally): numbe
     const ka = s.keyTable.alias
     const kn = s.keyTable.n
     for (let q = 0; q < n; q++) {
-      // Five sfc32 words: agency, destination, key, hour (alias draws) and context.
+      // Four sfc32 words, each turned into an alias draw.
       let t = (((ra + rb) | 0) + rd) | 0
       rd = (rd + 1) | 0; ra = rb ^ (rb >>> 9); rb = (rc + (rc << 3)) | 0; rc = (rc << 21) | (rc >>> 11); rc = (rc + t) | 0
       let x = ((t >>> 0) / 4294967296) * an
@@ -90,18 +91,15 @@ export function replayDay (ctx: KernelContext, day: number, tally: Tally): numbe
       x = ((t >>> 0) / 4294967296) * hn
       i = x | 0
       const h = x - i < hp[i]! ? i : ha[i]!
-      // The fifth word is the context's (RSN/, PUR/); drawn from it only where a
-      // rule's conditions leave the decision open, but always taken, so every
-      // query uses the same words as generate.ts.
-      t = (((ra + rb) | 0) + rd) | 0
-      rd = (rd + 1) | 0; ra = rb ^ (rb >>> 9); rb = (rc + (rc << 3)) | 0; rc = (rc << 21) | (rc >>> 11); rc = (rc + t) | 0
       const slot = SLOT_OF_SENT[k]!
       const tb = tables[d]!
       const cls = tb.dirClass === null ? 0 : tb.dirClass[a]!
       let di = tb.code[cls * SLOTS + slot]!
       if (di < 0) {
+        // The context (RSN/, PUR/) only matters where conditions leave the decision
+        // open: drawn from a hash of the hour word, as generate.ts does.
         const ct = ctxTables[ctxOf[a]!]!
-        x = ((t >>> 0) / 4294967296) * ct.n
+        x = (contextWord(t >>> 0) / 4294967296) * ct.n
         i = x | 0
         const c = x - i < ct.prob[i]! ? i : ct.alias[i]!
         di = decideAt(tb, set, set.directory.agencies[a]!.ori, slot, dayStart + h * HOUR_MS + (q % 60) * 60_000, CONTEXT_REASON[c], CONTEXT_PURPOSE[c])

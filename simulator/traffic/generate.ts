@@ -3,13 +3,15 @@
  * The traffic model's queries, one by one, in the same order and from the same
  * random words as the replay kernel (so a generated query is exactly one the
  * replay decided), as in-process policy requests, legacy text messages or JSON
- * bodies, with the sending line's token for the hub. Each query draws five
- * words: agency, destination, key, hour, and context (RSN/ and PUR/ sent).
+ * bodies, with the sending line's token for the hub. Each query draws four
+ * words: agency, destination, key and hour; its context (RSN/ and PUR/ sent)
+ * is drawn with a hash of the hour word (alias.ts contextWord).
  */
 import type { Directory } from '../../src/directory/directory.js'
 import type { PolicyRequest } from '../../src/policy/types.js'
 import type { QueryKey } from '../../src/message/keys.js'
 import { Random } from '../directory/random.js'
+import { contextWord } from './alias.js'
 import { CONTEXT_PURPOSE, CONTEXT_REASON, dailyCount, DESTINATIONS, SENT_KEYS, type SentKey, type TrafficModel } from './model.js'
 
 export interface GeneratedQuery {
@@ -46,8 +48,9 @@ export function * generateQueries (model: TrafficModel, dir: Directory, opts: { 
         const agency = s.agencies[s.agencyTable.draw(rng)]!
         const d = s.destTable.draw(rng)
         const k = s.keyTable.draw(rng)
-        const h = model.hourTable.draw(rng)
-        const c = model.contextTables[model.contextOf[agency]!]!.draw(rng)
+        const hw = rng.uint32()
+        const h = model.hourTable.drawWord(hw)
+        const c = model.contextTables[model.contextOf[agency]!]!.drawWord(contextWord(hw))
         const sentKey = SENT_KEYS[k]!
         const a = dir.agencies[agency]!
         yield {
