@@ -33,6 +33,9 @@ function zero (t: Test, r: SuiteResult, row: number, cols: string[]): void {
 
 // Whatever fails, no server outlives the test.
 t.teardown(killAll)
+// Five suites in smoke mode, three of them starting servers: on the shared
+// 2-core machine they come close to the 120 s of .taprc on their own.
+t.setTimeout(360_000)
 
 t.test('replay: one day replayed, totals equal to the plan', async (t) => {
   const r = await replay(smoke)
