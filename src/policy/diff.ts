@@ -306,19 +306,30 @@ function diffState (state: string, live: CompiledPolicySet, cand: CompiledPolicy
   const dirs: Directory[] = sameDir ? [live.directory] : [live.directory, cand.directory]
   const inDirs = (ori: string): boolean => dirs.some((d) => d.indexOf(ori) >= 0)
   // Directory agencies: pair class per index (the live directory, then the candidate's other agencies).
+  // Numeric keys (live row id * 1e6 + candidate row id) in the loop over 18,000 agencies.
   const memberKeys: Array<{ dir: Directory, keys: Float64Array }> = []
+  const dirClasses = new Map<number, string>()
+  const lIds = ls === undefined || ls.trivial !== null ? null : Int32Array.from(ls.rows, (r) => L.idOf(r))
+  const cIds = cs === undefined || cs.trivial !== null ? null : Int32Array.from(cs.rows, (r) => C.idOf(r))
   for (const [n, dir] of dirs.entries()) {
     const keys = new Float64Array(dir.size).fill(-1)
-    const lTrivial = ls === undefined || ls.trivial !== null
-    const cTrivial = cs === undefined || cs.trivial !== null
-    for (let i = 0; i < dir.size; i++) {
-      const ori = dir.agencies[i]!.ori
-      if (n === 1 && live.directory.indexOf(ori) >= 0) continue
-      const k = sameDir
-        ? L.ofClass(lTrivial ? 0 : ls.dirClass[i]!) * 1e6 + C.ofClass(cTrivial ? 0 : cs.dirClass[i]!)
-        : L.of(ori) * 1e6 + C.of(ori)
+    const N = dir.size
+    const lc = lIds === null ? null : ls!.dirClass
+    const cc = cIds === null ? null : cs!.dirClass
+    for (let i = 0; i < N; i++) {
+      let k: number
+      if (sameDir) {
+        k = (lIds === null ? 0 : lIds[lc![i]!]!) * 1e6 + (cIds === null ? 0 : cIds[cc![i]!]!)
+      } else {
+        const ori = dir.agencies[i]!.ori
+        if (n === 1 && live.directory.indexOf(ori) >= 0) continue
+        k = L.of(ori) * 1e6 + C.of(ori)
+      }
       keys[i] = k
-      if (!classes.has(`d:${k}`)) classes.set(`d:${k}`, { rep: ori, oris: [], outside: false })
+      if (!dirClasses.has(k)) {
+        dirClasses.set(k, dir.agencies[i]!.ori)
+        classes.set(`d:${k}`, { rep: dir.agencies[i]!.ori, oris: [], outside: false })
+      }
     }
     memberKeys.push({ dir, keys })
   }
