@@ -155,6 +155,7 @@ t.test('commands work from any directory: the package\'s policies and scenarios'
   const e = await run(['policy', 'explain', '--ori', 'VTICE0900', '--to', 'IL', '--key', 'DQ', '--at', '2025-11-25'], dir)
   t.match(e.out, /Rule il-deny-ice decides: DENY/)
   t.match((await run(['replay', '--list'], dir)).out, /baseline-oct-2025/)
+  t.match((await run(['directory', 'show', 'VTICE0900'], dir)).out, /ICE Law Enforcement Support Center/)
   const missing = await run(['policy', 'check', 'nowhere'], dir)
   t.equal(missing.code, 2)
   t.match(missing.err, new RegExp(`policy folder \`nowhere\` not found: no ${join(dir, 'nowhere', 'states').replace(/[/\\]/g, '.')}`))
