@@ -13,6 +13,7 @@ const SUITES: Record<string, () => Promise<{ run: (o: SuiteOptions) => Promise<S
   'policy-change': async () => await import('./suites/policy-change.js'),
   store: async () => await import('./suites/store.js'),
   generator: async () => await import('./suites/generator.js'),
+  'policy-diff': async () => await import('./suites/policy-diff.js'),
 }
 
 export async function runBench (argv: string[], out: (s: string) => void = console.log): Promise<number> {

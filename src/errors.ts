@@ -39,6 +39,8 @@ export const ERRORS = Object.freeze({
   NSIM_POLICY_GROUP: def(400, 'unknown group `%s`%s'),
   NSIM_POLICY_KEY: def(400, 'unknown message key `%s`: expected a query key (DQ, DNQ, DQG, KQ, RQ, RQG, RNQ, RPQ) or a family (driver, vehicle, photo, all)'),
   NSIM_POLICY_VALUE: def(400, 'invalid %s `%s`: %s'),
+  NSIM_POLICY_REGIONAL_KEY: def(400, 'key `%s` is never decided on: the switch sends regional queries to each state as %s, so write `%s` (it covers them)'),
+  NSIM_POLICY_GROUP_BUILTIN: def(400, 'named group `%s` would replace the built-in group of that name: choose another name'),
   NSIM_POLICY_DATE: def(400, 'bad date `%s`: expected YYYY-MM-DD or an ISO 8601 timestamp'),
   NSIM_POLICY_DUPLICATE_RULE: def(400, 'duplicate rule id `%s` (first on line %s)'),
   NSIM_POLICY_STATE: def(400, '%s'),

@@ -9,7 +9,8 @@
 import type { CompiledPolicySet } from '../../src/policy/compile.js'
 import { SLOTS } from '../../src/policy/compile.js'
 import { Random } from '../random.js'
-import { dailyCount, DESTINATIONS, SLOT_OF_SENT, type TrafficModel } from '../traffic/model.js'
+import { contextWord } from '../traffic/alias.js'
+import { CONTEXT_PURPOSE, CONTEXT_REASON, dailyCount, DESTINATIONS, SLOT_OF_SENT, type TrafficModel } from '../traffic/model.js'
 import { REPORT_COMPONENTS } from '../traffic/params.js'
 import { decideAt, type DestinationTable } from './tables.js'
 import type { Tally } from './tally.js'
@@ -50,6 +51,8 @@ export function replayDay (ctx: KernelContext, day: number, tally: Tally): numbe
   const agencyDest = tally.byAgencyDest
   const denied = tally.deniedByAgencyDest
   const hours = tally.byHour
+  const ctxTables = model.contextTables
+  const ctxOf = model.contextOf
   let done = 0
   for (let si = 0; si < model.streams.length; si++) {
     const s = model.streams[si]!
@@ -92,7 +95,15 @@ export function replayDay (ctx: KernelContext, day: number, tally: Tally): numbe
       const tb = tables[d]!
       const cls = tb.dirClass === null ? 0 : tb.dirClass[a]!
       let di = tb.code[cls * SLOTS + slot]!
-      if (di < 0) di = decideAt(tb, set, set.directory.agencies[a]!.ori, slot, dayStart + h * HOUR_MS + (q % 60) * 60_000)
+      if (di < 0) {
+        // The context (RSN/, PUR/) only matters where conditions leave the decision
+        // open: drawn from a hash of the hour word, as generate.ts does.
+        const ct = ctxTables[ctxOf[a]!]!
+        x = (contextWord(t >>> 0) / 4294967296) * ct.n
+        i = x | 0
+        const c = x - i < ct.prob[i]! ? i : ct.alias[i]!
+        di = decideAt(tb, set, set.directory.agencies[a]!.ori, slot, dayStart + h * HOUR_MS + (q % 60) * 60_000, CONTEXT_REASON[c], CONTEXT_PURPOSE[c])
+      }
       const e = tb.effect[di]!
       dest[(d * nDec + di) * C + compOf[a]!]!++
       keyEff[k * 3 + e]!++

@@ -130,6 +130,10 @@ export function formatReportText (r: ReplayReport): string {
   L.push('', 'By key (as sent; DQ+IMQ = DQ asking for the licence photo)')
   L.push(...table(['key', 'queries', 'allowed', 'denied', 'redacted', 'denied %'],
     Object.entries(r.byKey).map(([k, n]) => [k, int(n.queries), int(n.allowed), int(n.denied), int(n.redacted), pct(n.denied, n.queries)])))
+  if (r.idleRules.length > 0) {
+    L.push('', `Warning: ${r.idleRules.length} rule${r.idleRules.length === 1 ? '' : 's'} decided no query in the replayed span`)
+    for (const w of r.idleRules) L.push(...wrap(`${w.state} ${w.rule}: ${w.message}`, 100, '  '))
+  }
   const checks = calibrationChecks(r)
   L.push('', `Checks (seed figures scaled by ${r.days}/365; within ${TOLERANCE * 100}% = ok)`)
   L.push(...table(['check', 'replayed', 'expected', 'diff', 'status'],

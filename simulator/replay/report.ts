@@ -7,6 +7,7 @@
  */
 import { DESTINATIONS, plannedCounts, SENT_KEYS } from '../traffic/model.js'
 import { REPORT_COMPONENTS } from '../traffic/params.js'
+import { idleRules, type IdleRule } from './idle-rules.js'
 import type { Prepared } from './prepare.js'
 import type { Tally } from './tally.js'
 
@@ -37,6 +38,8 @@ export interface ReplayReport {
   /** What the model planned (computed without generating): the replay's totals must equal it. */
   planned: { total: number, byComponent: Record<string, number> }
   policyVersion: string
+  /** Rules that decided no query in the span, and why when the cause is known. */
+  idleRules: IdleRule[]
   seconds: number
   queriesPerSecond: number
   workers: number
@@ -104,7 +107,13 @@ export function buildReport (p: Prepared, t: Tally, run: { seconds: number, work
     total: totals.queries, allowed: totals.allowed, denied: totals.denied, redacted: totals.redacted,
     byComponent, byState, byKey, byHour: Array.from(t.byHour),
     planned: { total: planned.total, byComponent: planned.byComponent },
-    policyVersion: p.set.version, seconds: Number(run.seconds.toFixed(3)),
+    policyVersion: p.set.version,
+    idleRules: idleRules(p.model, p.tables, (d, di) => {
+      let n = 0
+      for (let c = 0; c < C; c++) n += t.byDestDecisionComp[(d * t.decisions + di) * C + c]!
+      return n
+    }, { start: p.scenario.start, days: p.scenario.days }),
+    seconds: Number(run.seconds.toFixed(3)),
     queriesPerSecond: Math.round(totals.queries / run.seconds), workers: run.workers,
   }
 }

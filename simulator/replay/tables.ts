@@ -4,7 +4,8 @@
  * destination, the requester class of every directory agency (shared with the
  * compiled set) and a flat table class x slot -> decision index, so a decision
  * is two array reads. Slots whose rules carry run-time conditions (dates) are
- * marked -1 and decided by the engine's own `decideState`. A test checks this
+ * marked -1 and decided by the engine's own `decideState` (with the query's
+ * RSN/ and PUR/). A test checks this
  * encoding against `decide()` on a large random sample.
  */
 import type { CompiledPolicySet, CompiledState } from '../../src/policy/compile.js'
@@ -50,15 +51,20 @@ export function buildTables (set: CompiledPolicySet): DestinationTable[] {
 }
 
 /** The decision index of a (conditional) slot, decided by the engine at `time`. */
-export function decideAt (t: DestinationTable, set: CompiledPolicySet, ori: string, slot: number, time: number): number {
-  const d = decideState({ ori, state: t.state, key: QUERY_KEYS[slot >> 1] as QueryKey, image: (slot & 1) === 1, time }, t.compiled!, set)
+export function decideAt (t: DestinationTable, set: CompiledPolicySet, ori: string, slot: number, time: number,
+  reason?: string, purpose?: string): number {
+  const d = decideState({
+    ori, state: t.state, key: QUERY_KEYS[slot >> 1] as QueryKey, image: (slot & 1) === 1, time,
+    ...(reason !== undefined ? { reason } : {}), ...(purpose !== undefined ? { purpose } : {}),
+  }, t.compiled!, set)
   if (d.rule === null || d.rule === FAIL_CLOSED_RULE) return 0
   return t.decisions.findIndex((x) => x.rule === d.rule)
 }
 
 /** The replay's decision for one query, by the table path (what the kernel computes). */
-export function tableDecision (t: DestinationTable, set: CompiledPolicySet, agency: number, slot: number, time: number): Decision {
+export function tableDecision (t: DestinationTable, set: CompiledPolicySet, agency: number, slot: number, time: number,
+  reason?: string, purpose?: string): Decision {
   const c = t.dirClass === null ? 0 : t.dirClass[agency]!
   const i = t.code[c * SLOTS + slot]!
-  return t.decisions[i >= 0 ? i : decideAt(t, set, set.directory.agencies[agency]!.ori, slot, time)]!
+  return t.decisions[i >= 0 ? i : decideAt(t, set, set.directory.agencies[agency]!.ori, slot, time, reason, purpose)]!
 }

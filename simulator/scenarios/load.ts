@@ -5,8 +5,10 @@
  * parameters, a time span, and faults for hub runs. Every problem is reported
  * with the file and the field.
  */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { readFile } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { basename, isAbsolute, join, resolve } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { JURISDICTIONS, toJurisdiction } from '../../src/directory/model.js'
 import { formatDiagnostic, hasErrors } from '../../src/diagnostics.js'
@@ -107,9 +109,24 @@ export async function loadScenario (file: string): Promise<Scenario> {
   return parseScenario(text, file)
 }
 
+/** The package root (this file is dist/simulator/scenarios/load.js). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+
+/**
+ * A scenario's policy folder: from the working directory when it is there,
+ * else from the package (so a shipped scenario runs from any directory).
+ */
+export function scenarioPolicyDir (policies: string): string {
+  if (isAbsolute(policies)) return policies
+  const here = resolve(policies)
+  if (existsSync(join(here, 'states'))) return here
+  const shipped = resolve(PACKAGE_ROOT, policies)
+  return existsSync(join(shipped, 'states')) ? shipped : here
+}
+
 /** The scenario's policy set: the folder, with the added rules in front; any error fails. */
 export async function scenarioPolicySet (s: Scenario): Promise<CompiledPolicySet> {
-  const loaded = await loadPolicySet(s.policies)
+  const loaded = await loadPolicySet(scenarioPolicyDir(s.policies))
   if (hasErrors(loaded.diagnostics)) {
     throw new ScenarioError(s.file, `policy folder \`${s.policies}\` has errors:\n${loaded.diagnostics.filter((x) => x.severity === 'error').slice(0, 5).map(formatDiagnostic).join('\n')}`)
   }

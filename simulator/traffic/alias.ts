@@ -47,7 +47,12 @@ export class AliasTable {
 
   /** One draw: the column from the integer part of u*n, the coin from its fraction. */
   draw (rng: Random): number {
-    const x = (rng.uint32() / 4294967296) * this.n
+    return this.drawWord(rng.uint32())
+  }
+
+  /** The draw of one random 32-bit word (unsigned). */
+  drawWord (w: number): number {
+    const x = (w / 4294967296) * this.n
     const i = x | 0
     return x - i < this.prob[i]! ? i : this.alias[i]!
   }
@@ -61,4 +66,15 @@ export class AliasTable {
     }
     return p
   }
+}
+
+/**
+ * The word a query's context (RSN/, PUR/) is drawn with, derived from its hour
+ * word by a multiplicative hash (a bijection that spreads any hour's interval
+ * of words over the whole range), so the context costs no extra random word:
+ * the replay decodes it only where a rule's conditions leave a decision open.
+ */
+export function contextWord (hourWord: number): number {
+  const h = Math.imul(hourWord ^ (hourWord >>> 16), 0x45d9f3b)
+  return (Math.imul(h ^ (h >>> 16), 0x45d9f3b) ^ (h >>> 16)) >>> 0
 }

@@ -3,13 +3,16 @@
  * The traffic model's queries, one by one, in the same order and from the same
  * random words as the replay kernel (so a generated query is exactly one the
  * replay decided), as in-process policy requests, legacy text messages or JSON
- * bodies, with the sending line's token for the hub.
+ * bodies, with the sending line's token for the hub. Each query draws four
+ * words: agency, destination, key and hour; its context (RSN/ and PUR/ sent)
+ * is drawn with a hash of the hour word (alias.ts contextWord).
  */
 import type { Directory } from '../../src/directory/directory.js'
 import type { PolicyRequest } from '../../src/policy/types.js'
 import type { QueryKey } from '../../src/message/keys.js'
 import { Random } from '../random.js'
-import { dailyCount, DESTINATIONS, SENT_KEYS, type SentKey, type TrafficModel } from './model.js'
+import { contextWord } from './alias.js'
+import { CONTEXT_PURPOSE, CONTEXT_REASON, dailyCount, DESTINATIONS, SENT_KEYS, type SentKey, type TrafficModel } from './model.js'
 
 export interface GeneratedQuery {
   readonly day: number
@@ -22,6 +25,9 @@ export interface GeneratedQuery {
   /** The key the state sees and the policy decides on (DQG -> DQ, RQG -> RQ). */
   readonly key: QueryKey
   readonly image: boolean
+  /** RSN/ and PUR/ sent, if any (the model's context draw). */
+  readonly reason: string | undefined
+  readonly purpose: string | undefined
   readonly time: number
   /** A per-query random word, for identifiers (plate, licence number). */
   readonly salt: number
@@ -42,11 +48,14 @@ export function * generateQueries (model: TrafficModel, dir: Directory, opts: { 
         const agency = s.agencies[s.agencyTable.draw(rng)]!
         const d = s.destTable.draw(rng)
         const k = s.keyTable.draw(rng)
-        const h = model.hourTable.draw(rng)
+        const hw = rng.uint32()
+        const h = model.hourTable.drawWord(hw)
+        const c = model.contextTables[model.contextOf[agency]!]!.drawWord(contextWord(hw))
         const sentKey = SENT_KEYS[k]!
         const a = dir.agencies[agency]!
         yield {
           day, agency, ori: a.ori, line: a.line, state: DESTINATIONS[d]!, sentKey, key: baseKey(sentKey), image: sentKey === 'DQ+IMQ',
+          reason: CONTEXT_REASON[c], purpose: CONTEXT_PURPOSE[c],
           time: opts.start + day * DAY_MS + h * HOUR_MS + (q % 60) * 60_000, salt: (Math.imul(q + 1, 2654435761) ^ Math.imul(si + 1, 40503) ^ Math.imul(day + 1, 9973)) >>> 0,
         }
       }
@@ -63,7 +72,10 @@ export function baseKey (k: SentKey): QueryKey {
 }
 
 export function toRequest (q: GeneratedQuery): PolicyRequest {
-  return { ori: q.ori, state: q.state, key: q.key, image: q.image, time: q.time }
+  return {
+    ori: q.ori, state: q.state, key: q.key, image: q.image, time: q.time,
+    ...(q.reason !== undefined ? { reason: q.reason } : {}), ...(q.purpose !== undefined ? { purpose: q.purpose } : {}),
+  }
 }
 
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ'
@@ -93,7 +105,7 @@ export function toLegacy (q: GeneratedQuery, regionOf: (state: string) => string
       default: return `OLN/${oln(s)}`
     }
   })()
-  return `${key}.${q.ori}.${dest}.TXT${fields}${q.image ? '.IMQ/Y' : ''}`
+  return `${key}.${q.ori}.${dest}.TXT${fields}${q.image ? '.IMQ/Y' : ''}${q.reason ? `.RSN/${q.reason}` : ''}${q.purpose ? `.PUR/${q.purpose}` : ''}`
 }
 
 /** The query as the hub's JSON form (NIEM header names). */

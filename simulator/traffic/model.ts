@@ -11,7 +11,8 @@ import { isFederal } from '../../src/directory/directory.js'
 import { JURISDICTIONS } from '../../src/directory/model.js'
 import { AliasTable } from './alias.js'
 import type { Calibration } from './calibration.js'
-import { checkParams, REPORT_COMPONENTS, type ReportComponent, reportComponentOf, type TrafficParams } from './params.js'
+import { PURPOSE_CODES, REASON_CODES } from '../../src/policy/types.js'
+import { checkParams, REPORT_COMPONENTS, type ReportComponent, reportComponentOf, requesterKey, type TrafficParams } from './params.js'
 
 /** Keys as sent, in the order of the key tables. `DQ+IMQ` is a DQ with IMQ/Y. */
 export const SENT_KEYS = ['DQ', 'DQ+IMQ', 'DNQ', 'DQG', 'KQ', 'RQ', 'RQG', 'RNQ', 'RPQ'] as const
@@ -47,6 +48,47 @@ export interface TrafficModel {
   readonly hourTable: AliasTable
   /** Report component of each directory agency. */
   readonly componentOf: Uint8Array
+  /**
+   * The context (RSN/ and PUR/ sent) of a query is drawn from the table of its
+   * agency: `contextTables[contextOf[agency]]`, over CONTEXTS outcomes. Table 0
+   * sends neither.
+   */
+  readonly contextTables: readonly AliasTable[]
+  readonly contextOf: Uint8Array
+}
+
+/**
+ * Context outcomes: reason (none or an RSN/ code) x purpose (none or a PUR/
+ * code), outcome `r * (PURPOSE_CODES.length + 1) + p`; 0 sends neither.
+ */
+export const CONTEXT_REASON: ReadonlyArray<string | undefined> = [undefined, ...REASON_CODES].flatMap((r) => [undefined, ...PURPOSE_CODES].map(() => r))
+export const CONTEXT_PURPOSE: ReadonlyArray<string | undefined> = [undefined, ...REASON_CODES].flatMap(() => [undefined, ...PURPOSE_CODES])
+
+/** One table: reason and purpose drawn independently from the requester's shares. */
+function contextTable (reasons: Readonly<Record<string, number>>, purposes: Readonly<Record<string, number>>): AliasTable {
+  const rw = [undefined, ...REASON_CODES].map((c) => c === undefined ? 0 : reasons[c] ?? 0)
+  const pw = [undefined, ...PURPOSE_CODES].map((c) => c === undefined ? 0 : purposes[c] ?? 0)
+  rw[0] = Math.max(0, 1 - rw.reduce((a, b) => a + b, 0))
+  pw[0] = Math.max(0, 1 - pw.reduce((a, b) => a + b, 0))
+  return new AliasTable(rw.flatMap((r) => pw.map((p) => r * p)))
+}
+
+function contextTables (dir: Directory, params: TrafficParams): { contextTables: AliasTable[], contextOf: Uint8Array } {
+  const tables: AliasTable[] = [contextTable({}, {})]
+  const index = new Map<string, number>()
+  const contextOf = new Uint8Array(dir.size)
+  dir.agencies.forEach((a, i) => {
+    const who = requesterKey(a.component, a.type)
+    let t = index.get(who)
+    if (t === undefined) {
+      const r = params.reasonShares[who] ?? {}
+      const p = params.purposeShares[who] ?? {}
+      t = Object.values(r).some((x) => x > 0) || Object.values(p).some((x) => x > 0) ? tables.push(contextTable(r, p)) - 1 : 0
+      index.set(who, t)
+    }
+    contextOf[i] = t
+  })
+  return { contextTables: tables, contextOf }
 }
 
 function keyTable (mix: Readonly<Record<string, number>>, where: string): AliasTable {
@@ -156,7 +198,7 @@ export function buildModel (dir: Directory, cal: Calibration, params: TrafficPar
   })
   // Golden-ratio phases: spread evenly over [0, 1) whatever the number of streams.
   const phased = streams.map((s, i) => ({ ...s, phase: (i * 0.6180339887498949) % 1 }))
-  return { params, streams: phased, hourTable: new AliasTable(params.hourCurve), componentOf }
+  return { params, streams: phased, hourTable: new AliasTable(params.hourCurve), componentOf, ...contextTables(dir, params) }
 }
 
 /**

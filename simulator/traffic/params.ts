@@ -10,6 +10,7 @@
  */
 
 import { AGENCY_TYPES, COMPONENTS, JURISDICTIONS } from '../../src/directory/model.js'
+import { PURPOSE_CODES, REASON_CODES } from '../../src/policy/types.js'
 
 /** Keys of the key mixes (`DQ+IMQ` is a DQ with IMQ/Y). */
 export const MIX_KEYS = ['DQ', 'DQ+IMQ', 'DNQ', 'DQG', 'KQ', 'RQ', 'RQG', 'RNQ', 'RPQ'] as const
@@ -46,6 +47,14 @@ export interface TrafficParams {
   readonly cbpKeyMix: Readonly<Record<string, number>>
   /** Share of queries by local hour 0-23 (CALIBRATION.md 5, Rhode Island State Police stops). */
   readonly hourCurve: readonly number[]
+  /**
+   * PUR/ purpose codes sent, by requester: a federal component, or the ORION
+   * agency type of an out-of-state local or state agency -> code -> share of its
+   * queries. The rest of its queries send no PUR/. A requester not listed sends none.
+   */
+  readonly purposeShares: Readonly<Record<string, Readonly<Record<string, number>>>>
+  /** RSN/ reason codes sent, by requester, in the same form as `purposeShares` (drawn independently of it). */
+  readonly reasonShares: Readonly<Record<string, Readonly<Record<string, number>>>>
 }
 
 export const DEFAULT_TRAFFIC: TrafficParams = Object.freeze({
@@ -103,6 +112,35 @@ export const DEFAULT_TRAFFIC: TrafficParams = Object.freeze({
     6.06, 5.25, 3.12, 1.34, 0.30, 0.16, 2.72, 4.47, 5.96, 7.24, 7.47, 6.67,
     4.54, 4.95, 5.86, 5.08, 4.03, 2.85, 2.51, 2.56, 4.38, 1.97, 3.85, 6.64,
   ]),
+  // PUR/ is optional on DMV queries (DOMAIN.md 4: required only on IAQ, optional
+  // on KQ), and lawmakers note that Nlets requests do not state why the data is
+  // sought (https://meritalk.com/articles/democrats-warn-states-of-ices-quiet-access-to-dmv-records):
+  // so out-of-state local and state agencies send none (no agency type is listed).
+  // Every federal share below is INFERRED (no public figure); C is read as
+  // criminal justice, S as national security (the FBI/NIEM criminal-history
+  // purpose codes, DOMAIN.md 4; their meaning on DMV queries is not published).
+  purposeShares: Object.freeze({
+    // INFERRED: ERO's work is civil immigration enforcement; a small share of its
+    // queries concern criminal cases (criminal aliens), and only those would say C.
+    'ICE-ERO': Object.freeze({ C: 0.10 }),
+    // INFERRED: HSI is ICE's criminal-investigation directorate; half of its
+    // queries are taken to state C, the rest nothing.
+    HSI: Object.freeze({ C: 0.50 }),
+    // INFERRED: CBP's queries are mostly border and port-of-entry checks; a fifth say C.
+    CBP: Object.freeze({ C: 0.20 }),
+    // INFERRED: the FBI's queries are criminal investigations; some national security.
+    FBI: Object.freeze({ C: 0.60, S: 0.05 }),
+    // INFERRED: the other federal law-enforcement components, like the FBI, minus S.
+    DEA: Object.freeze({ C: 0.50 }),
+    USMS: Object.freeze({ C: 0.50 }),
+    ATF: Object.freeze({ C: 0.50 }),
+    USSS: Object.freeze({ C: 0.50 }),
+    NCIS: Object.freeze({ C: 0.50 }),
+  }),
+  // The meanings of the RSN/ letters (N, F, V, T, S, H, I) are not published
+  // (DOMAIN.md 1.3), so the model does not invent a use for them: nobody sends
+  // RSN/ by default. A scenario can set shares to try a reason-based rule.
+  reasonShares: Object.freeze({}),
 })
 
 /** Report groups of requesters (the seed's figures separate ICE-ERO and HSI). */
@@ -138,6 +176,26 @@ export function checkParams (p: TrafficParams, where: string): void {
   for (const name of ['cbpBorderMix', 'federalHomeShare', 'originPopulationMix', 'territoryShare'] as const) {
     if (p[name] > 1) throw new Error(`${where}: \`${name}\` is a share from 0 to 1`)
   }
+  for (const [name, codes] of [['purposeShares', PURPOSE_CODES], ['reasonShares', REASON_CODES]] as const) {
+    for (const [who, shares] of Object.entries(p[name])) {
+      if (!(REQUESTER_KEYS as readonly string[]).includes(who)) throw new Error(`${where}: \`${name}.${who}\` is not a federal component or an agency type (${REQUESTER_KEYS.join(', ')})`)
+      let sum = 0
+      for (const [code, v] of Object.entries(shares)) {
+        if (!(codes as readonly string[]).includes(code)) throw new Error(`${where}: \`${name}.${who}.${code}\` is not a ${name === 'purposeShares' ? 'PUR/' : 'RSN/'} code (${codes.join(', ')})`)
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${where}: \`${name}.${who}.${code}\` must be a non-negative number`)
+        sum += v
+      }
+      if (sum > 1 + 1e-9) throw new Error(`${where}: the shares of \`${name}.${who}\` add up to ${sum}, more than 1 (the rest is the share that sends none)`)
+    }
+  }
+}
+
+/** Who a code share may be given to: federal components, and ORION agency types for local and state agencies. */
+export const REQUESTER_KEYS: readonly string[] = [...COMPONENTS, ...AGENCY_TYPES]
+
+/** The key of `purposeShares`/`reasonShares` an agency draws from: its component, or its agency type. */
+export function requesterKey (component: string, type: string): string {
+  return component !== '' ? component : type
 }
 
 /** Merge scenario overrides onto the defaults, checking names and values. */
@@ -152,6 +210,15 @@ export function mergeParams (base: TrafficParams, over: Record<string, unknown>,
     } else if (Array.isArray(b)) {
       if (!Array.isArray(v) || v.length !== b.length || !v.every((x) => typeof x === 'number' && x >= 0)) throw new Error(`${where}: \`${k}\` must be ${b.length} non-negative numbers`)
       out[k] = Object.freeze([...v])
+    } else if (k === 'purposeShares' || k === 'reasonShares') {
+      // Per requester, the scenario's shares replace the default ones (codes not listed: 0).
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where}: \`${k}\` must be a mapping of requesters to code shares`)
+      const inner: Record<string, unknown> = { ...(b as object) }
+      for (const [who, m] of Object.entries(v)) {
+        if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new Error(`${where}: \`${k}.${who}\` must be a mapping of codes to shares`)
+        inner[who] = Object.freeze({ ...(m as object) })
+      }
+      out[k] = Object.freeze(inner)
     } else {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where}: \`${k}\` must be a mapping`)
       for (const [kk, vv] of Object.entries(v)) {

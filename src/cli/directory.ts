@@ -3,6 +3,7 @@
  * `nlets-sim directory generate|show|list`: write the synthetic agency directory
  * and look agencies up in a directory file.
  */
+import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import {
@@ -15,6 +16,7 @@ import {
 } from '../directory/model.js'
 import { NsimError } from '../errors.js'
 import { type Io, intFlag, parseFlags } from './io.js'
+import { defaultFolder, PACKAGE_ROOT } from './paths.js'
 
 const DEFAULT_DIR = 'policies/directory.csv'
 const DEFAULT_STATES = 'simulator/calibration/states.csv'
@@ -88,7 +90,8 @@ async function generate (argv: string[], io: Io): Promise<number> {
   const statesFile = values.states ?? DEFAULT_STATES
   let statesCsvText: string
   try {
-    statesCsvText = await readFile(resolve(io.cwd, statesFile), 'utf8')
+    const fromHere = resolve(io.cwd, statesFile)
+    statesCsvText = await readFile(values.states === undefined && !existsSync(fromHere) ? resolve(PACKAGE_ROOT, statesFile) : fromHere, 'utf8')
   } catch (err) {
     io.err(`nlets-sim: cannot read states file \`${statesFile}\`: ${(err as Error).message}`)
     return 1
@@ -139,7 +142,8 @@ export function summarize (agencies: readonly Agency[]) {
 
 /** Load the directory, printing its diagnostics to stderr. */
 async function load (file: string | undefined, io: Io): Promise<DirectoryLoad> {
-  const loaded = await loadDirectory(resolve(io.cwd, file ?? DEFAULT_DIR))
+  // Without --dir: ./policies/directory.csv, else the package's (commands work from any directory).
+  const loaded = await loadDirectory(file !== undefined ? resolve(io.cwd, file) : resolve(defaultFolder(io.cwd, 'policies', 'agency directory', 'directory.csv'), 'directory.csv'))
   for (const d of loaded.diagnostics) io.err(formatDiagnostic(d))
   return loaded
 }

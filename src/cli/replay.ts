@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path'
 import cliProgress from 'cli-progress'
 import { NsimError } from '../errors.js'
 import { intFlag, type Io, parseFlags, processIo } from './io.js'
+import { PACKAGE_ROOT } from './paths.js'
 import { loadScenario, parseScenario, ScenarioError } from '../../simulator/scenarios/load.js'
 import { runReplay } from '../../simulator/replay/run.js'
 import type { ReplayReport } from '../../simulator/replay/report.js'
@@ -47,7 +48,7 @@ export async function replayCommand (argv: string[], io: Io): Promise<number> {
   if (days !== undefined && (days < 1 || days > 3660)) throw new NsimError('NSIM_CLI_USAGE', `--days must be from 1 to 3660, got \`${values.days}\``)
   const workers = values.workers === undefined ? undefined : intFlag('workers', values.workers, 0)
   if (workers !== undefined && workers > 64) throw new NsimError('NSIM_CLI_USAGE', `--workers must be from 0 to 64, got \`${values.workers}\``)
-  const file = await scenarioFile(values.scenario, io)
+  const file = await scenarioFileOf(values.scenario, io)
   const progress = values.quiet ? undefined : newProgress(io)
   let report: ReplayReport
   try {
@@ -77,29 +78,38 @@ async function write (path: string, text: string, what: string, io: Io, quiet: b
   if (!quiet) io.err(`${what} written to ${path}`)
 }
 
+/** The scenario folder: ./simulator/scenarios when there is one, else the package's. */
+function scenariosDir (io: Io): string {
+  const here = resolve(io.cwd, SCENARIOS)
+  return existsSync(here) ? here : resolve(PACKAGE_ROOT, SCENARIOS)
+}
+
 async function scenarioNames (io: Io): Promise<string[]> {
-  const files = await readdir(resolve(io.cwd, SCENARIOS)).catch(() => [] as string[])
+  const files = await readdir(scenariosDir(io)).catch(() => [] as string[])
   return files.filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, '')).sort()
 }
 
-/** NAME -> simulator/scenarios/NAME.yaml; anything with a slash or a .yaml ending is a path. */
-export async function scenarioFile (arg: string, io: Io): Promise<string> {
+/**
+ * NAME -> simulator/scenarios/NAME.yaml (from the working directory, else from
+ * the package); anything with a slash or a .yaml ending is a path.
+ */
+export async function scenarioFileOf (arg: string, io: Io): Promise<string> {
   if (/[/\\]/.test(arg) || /\.ya?ml$/.test(arg)) return resolve(io.cwd, arg)
   for (const ext of ['.yaml', '.yml']) {
-    const f = resolve(io.cwd, SCENARIOS, arg + ext)
+    const f = resolve(scenariosDir(io), arg + ext)
     if (existsSync(f)) return f
   }
-  throw new NsimError('NSIM_CLI_USAGE', `unknown scenario \`${arg}\`; available: ${(await scenarioNames(io)).join(', ') || `none (no ${SCENARIOS}/ here)`}; or give a file path`)
+  throw new NsimError('NSIM_CLI_USAGE', `unknown scenario \`${arg}\`; available: ${(await scenarioNames(io)).join(', ') || `none (looked in ${resolve(io.cwd, SCENARIOS)} and ${resolve(PACKAGE_ROOT, SCENARIOS)})`}; or give a file path`)
 }
 
 async function list (io: Io): Promise<number> {
   const names = await scenarioNames(io)
-  if (names.length === 0) { io.out(`no scenarios under ${SCENARIOS}/`); return 0 }
+  if (names.length === 0) { io.out(`no scenarios under ${scenariosDir(io)}/`); return 0 }
   const w = Math.max(...names.map((n) => n.length))
   for (const n of names) {
-    const file = join(SCENARIOS, `${n}.yaml`)
+    const file = join(scenariosDir(io), `${n}.yaml`)
     try {
-      const s = parseScenario(await readFile(resolve(io.cwd, file), 'utf8'), file)
+      const s = parseScenario(await readFile(file, 'utf8'), file)
       io.out(`${n.padEnd(w)}  from ${new Date(s.start).toISOString().slice(0, 10)}, ${s.days} days: ${s.description}`)
     } catch (err) {
       io.out(`${n.padEnd(w)}  (invalid: ${(err as Error).message})`)

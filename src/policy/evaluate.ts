@@ -7,9 +7,14 @@
 import type { CompiledPolicySet, CompiledRule, CompiledState, Row } from './compile.js'
 import type { Decision, PolicyRequest } from './types.js'
 
-/** Slot base per key (key index * 2); the IMQ/Y flag adds one. */
+/**
+ * Slot base per key (key index * 2); the IMQ/Y flag adds one. DQG and RQG take
+ * the DQ and RQ slots: the switch sends regional queries to each state as DQ and
+ * RQ, so that is what a state decides (one meaning for every key; rules cannot
+ * name DQG or RQG).
+ */
 const KEY_SLOT: Readonly<Record<string, number>> = Object.freeze({
-  __proto__: null, DQ: 0, DNQ: 2, DQG: 4, KQ: 6, RQ: 8, RQG: 10, RNQ: 12, RPQ: 14,
+  __proto__: null, DQ: 0, DNQ: 2, DQG: 0, KQ: 6, RQ: 8, RQG: 8, RNQ: 12, RPQ: 14,
 } as unknown as Record<string, number>)
 
 export function decide (req: PolicyRequest, set: CompiledPolicySet): Decision {

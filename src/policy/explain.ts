@@ -9,6 +9,8 @@ import { describeAgency } from '../directory/describe.js'
 import type { CompiledPolicySet } from './compile.js'
 import { decide } from './evaluate.js'
 import { referenceTrace, type RuleTrace } from './reference.js'
+import type { QueryKey } from '../message/keys.js'
+import { isRegionalKey, rewriteKey } from '../message/rules.js'
 import type { Decision, PolicyRequest } from './types.js'
 
 export interface Explanation {
@@ -27,7 +29,9 @@ export interface Explanation {
   readonly consistent: boolean
 }
 
-export function explain (req: PolicyRequest, set: CompiledPolicySet): Explanation {
+export function explain (sent: PolicyRequest, set: CompiledPolicySet): Explanation {
+  // As at the hub: a regional key reaches the state as DQ/RQ and is decided as such.
+  const req: PolicyRequest = isRegionalKey(sent.key) ? { ...sent, key: rewriteKey(sent.key) as QueryKey } : sent
   const decision = decide(req, set)
   const trace = referenceTrace(req, set.source)
   const matched = trace.rules.filter((r) => r.matched).map((r) => r.rule)
@@ -36,6 +40,7 @@ export function explain (req: PolicyRequest, set: CompiledPolicySet): Explanatio
   const what = `${req.key}${req.image ? ' with a photo request (IMQ/Y)' : ''}`
   const when = new Date(req.time).toISOString().slice(0, 10)
   const s: string[] = [`${who} asks ${req.state} for ${what} on ${when}.`]
+  if (req !== sent) s.push(`${sent.key} is a regional query: the switch sends it to ${req.state} as ${req.key}, and ${req.state} decides it as ${req.key}.`)
   if (trace.failedClosed) {
     s.push(`${req.state}'s policy did not load, so ${req.state} denies every query until it is fixed (fail closed).`)
   } else if (matched.length === 0) {

@@ -36,8 +36,8 @@ export function parseOriList (text: string, file: string, extra: { state?: strin
  * own file) into its selectors. Undefined policy when a list cannot be read or
  * holds anything but ORIs: the state then fails closed like any broken policy.
  */
-export async function readListFiles (policy: StatePolicy, file: string): Promise<{ policy: StatePolicy | undefined, diagnostics: Diagnostic[] }> {
-  if (!policy.rules.some((r) => r.requesters.orisFile !== undefined || r.except.orisFile !== undefined)) return { policy, diagnostics: [] }
+export async function readListFiles (policy: StatePolicy, file: string): Promise<{ policy: StatePolicy | undefined, diagnostics: Diagnostic[], hash: string }> {
+  if (!policy.rules.some((r) => r.requesters.orisFile !== undefined || r.except.orisFile !== undefined)) return { policy, diagnostics: [], hash: policy.hash }
   const diagnostics: Diagnostic[] = []
   const hash = createHash('sha256').update(policy.hash)
   const read = async (rule: Rule, sel: Selector): Promise<Selector> => {
@@ -49,6 +49,7 @@ export async function readListFiles (policy: StatePolicy, file: string): Promise
       text = await readFile(path, 'utf8')
     } catch (err) {
       diagnostics.push(diag('error', 'NSIM_POLICY_READ', sel.orisFile.at, [`oris_file \`${sel.orisFile.path}\`: ${(err as Error).message}`], extra))
+      hash.update(`|${sel.orisFile.path}!unreadable`)
       return sel
     }
     hash.update(`|${sel.orisFile.path}:`).update(text)
@@ -68,6 +69,8 @@ export async function readListFiles (policy: StatePolicy, file: string): Promise
     }
     rules.push(requesters === rule.requesters && except === rule.except ? rule : Object.freeze({ ...rule, requesters, except }))
   }
-  if (diagnostics.length > 0) return { policy: undefined, diagnostics }
-  return { policy: Object.freeze({ ...policy, rules: Object.freeze(rules), hash: hash.digest('hex').slice(0, 12) }), diagnostics }
+  // The hash covers every list as read, broken or not: two different broken versions are two versions.
+  const digest = hash.digest('hex').slice(0, 12)
+  if (diagnostics.length > 0) return { policy: undefined, diagnostics, hash: digest }
+  return { policy: Object.freeze({ ...policy, rules: Object.freeze(rules), hash: digest }), diagnostics, hash: digest }
 }

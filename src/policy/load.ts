@@ -13,7 +13,7 @@ import { JURISDICTIONS, toJurisdiction } from '../directory/model.js'
 import { type Diagnostic, diag, sortDiagnostics } from '../diagnostics.js'
 import { type CompiledPolicySet, compilePolicySet, compilePolicySetYielding, type CompileOptions } from './compile.js'
 import { readListFiles } from './list-file.js'
-import { parseGroups, parseStatePolicy } from './parse.js'
+import { contentHash, parseGroups, parseStatePolicy } from './parse.js'
 import type { PolicySource } from './reference.js'
 import type { NamedGroup, StatePolicy } from './types.js'
 
@@ -42,6 +42,13 @@ export interface ParsedPolicyDir {
   readonly diagnostics: Diagnostic[]
   /** Jurisdictions that fail closed because their policy did not load. */
   readonly failed: string[]
+  /**
+   * Per jurisdiction, the content hash of its file (and list files) as read,
+   * loaded or not (`missing` when there was none), and under `directory.csv`
+   * the hash of a directory file with bad rows: the policy version covers
+   * every file as read, so two different broken versions differ.
+   */
+  readonly readHashes: ReadonlyMap<string, string>
 }
 
 export async function loadPolicySet (dir: string, opts: LoadOptions = {}): Promise<PolicyLoad> {
@@ -50,21 +57,25 @@ export async function loadPolicySet (dir: string, opts: LoadOptions = {}): Promi
 
 /** Compile what `readPolicyDir` read. */
 export function compileParsed (p: ParsedPolicyDir, opts: CompileOptions = {}): PolicyLoad {
-  const source = makeSource(p.directory, p.groups, p.policies, p.groupsHash)
+  const source = makeSource(p.directory, p.groups, p.policies, p.groupsHash, p.readHashes)
   return { set: compilePolicySet(source, opts), diagnostics: p.diagnostics, failed: p.failed }
 }
 
 /** `compileParsed` giving the event loop a turn after each state (see compilePolicySetYielding). */
 export async function compileParsedYielding (p: ParsedPolicyDir, opts: CompileOptions = {}): Promise<PolicyLoad> {
-  const source = makeSource(p.directory, p.groups, p.policies, p.groupsHash)
+  const source = makeSource(p.directory, p.groups, p.policies, p.groupsHash, p.readHashes)
   return { set: await compilePolicySetYielding(source, opts), diagnostics: p.diagnostics, failed: p.failed }
 }
 
 /** Read and parse a policy folder (directory, groups, states), collecting every finding; nothing is compiled. */
 export async function readPolicyDir (dir: string, opts: Pick<LoadOptions, 'directoryPath'> = {}): Promise<ParsedPolicyDir> {
   const diagnostics: Diagnostic[] = []
-  const { directory, diagnostics: dirDiags } = await loadDirectory(opts.directoryPath ?? join(dir, 'directory.csv'))
+  const directoryFile = opts.directoryPath ?? join(dir, 'directory.csv')
+  const { directory, diagnostics: dirDiags } = await loadDirectory(directoryFile)
   diagnostics.push(...dirDiags)
+  const readHashes = new Map<string, string>()
+  // The directory's version hashes the rows it kept; with bad rows, hash the text as read too.
+  if (dirDiags.length > 0) readHashes.set('directory.csv', contentHash(await readFile(directoryFile, 'utf8').catch(() => '!unreadable')))
 
   const groupsFile = join(dir, 'groups.yaml')
   let groups: NamedGroup[] = []
@@ -105,13 +116,15 @@ export async function readPolicyDir (dir: string, opts: Pick<LoadOptions, 'direc
       diagnostics.push(diag('error', 'NSIM_POLICY_READ', { file, line: 0, column: 0 }, [err.message], { state: code }))
       return undefined
     })
-    if (text === undefined) { policies.set(code, undefined); continue }
+    if (text === undefined) { policies.set(code, undefined); readHashes.set(code, '!unreadable'); continue }
     const r = parseStatePolicy(text, file, groupNames, code)
     diagnostics.push(...r.diagnostics)
+    readHashes.set(code, contentHash(text))
     let policy = r.value
     if (policy !== undefined) {
       const lists = await readListFiles(policy, file)
       diagnostics.push(...lists.diagnostics)
+      readHashes.set(code, lists.hash)
       policy = lists.policy
     }
     const usesBroken = policy?.rules.find((rule) => [...rule.requesters.groups, ...rule.except.groups].some((g) => brokenGroupNames.has(g)))
@@ -132,16 +145,18 @@ export async function readPolicyDir (dir: string, opts: Pick<LoadOptions, 'direc
   for (const s of failed) {
     diagnostics.push(diag('error', 'NSIM_EVAL_FAIL_CLOSED', { file: join(statesDir, `${s}.yaml`), line: 0, column: 0 }, [s], { state: s }))
   }
-  return { directory, groups, groupsHash, policies, diagnostics: sortDiagnostics(diagnostics), failed }
+  return { directory, groups, groupsHash, policies, diagnostics: sortDiagnostics(diagnostics), failed, readHashes }
 }
 
 /** Assemble a PolicySource and its version (content hash of everything in it). */
 export function makeSource (directory: PolicySource['directory'], groups: readonly NamedGroup[],
-  policies: ReadonlyMap<string, StatePolicy | undefined>, groupsHash = ''): PolicySource {
+  policies: ReadonlyMap<string, StatePolicy | undefined>, groupsHash = '', readHashes: ReadonlyMap<string, string> = new Map()): PolicySource {
   const h = createHash('sha256').update(directory.version).update('|').update(groupsHash || JSON.stringify(groups.map((g) => [g.name, g.members])))
+  const dirText = readHashes.get('directory.csv')
+  if (dirText !== undefined) h.update(`|directory.csv:${dirText}`)
   for (const s of [...policies.keys()].sort()) {
     const p = policies.get(s)
-    h.update(`|${s}:${p === undefined ? 'FAILED' : p.hash}`)
+    h.update(`|${s}:${p === undefined ? `FAILED:${readHashes.get(s) ?? 'missing'}` : p.hash}`)
   }
   return Object.freeze({ directory, groups, policies, version: h.digest('hex').slice(0, 12) })
 }

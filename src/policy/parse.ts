@@ -10,6 +10,7 @@ import { checkGroupName } from '../directory/directory.js'
 import { isAgencyType, isComponent, isLine, isOri, toJurisdiction } from '../directory/model.js'
 import { type Diagnostic, diag } from '../diagnostics.js'
 import { isKeyFamily, isQueryKey, type KeyFamily, type QueryKey } from '../message/keys.js'
+import { isRegionalKey, rewriteKey } from '../message/rules.js'
 import { checkPattern } from './pattern.js'
 import {
   DEFAULT_DENIAL_TEXT, EFFECTS, type Effect, type NamedGroup, type Origin, ORIGINS, PURPOSE_CODES,
@@ -75,12 +76,14 @@ export function parseStatePolicy (text: string, file: string, namedGroups: Reado
       y.error('NSIM_POLICY_SHAPE', rulesNode, ['rules must be a list of rules'])
     } else {
       for (const item of rulesNode.items as Node[]) {
-        const rule = parseRule(y, item, namedGroups)
-        if (rule === undefined) continue
-        const first = seen.get(rule.id)
-        if (first !== undefined) y.error('NSIM_POLICY_DUPLICATE_RULE', item, [rule.id, first], rule.id)
-        else seen.set(rule.id, rule.at.line)
-        rules.push(rule)
+        const { rule, id } = parseRule(y, item, namedGroups)
+        // Checked on the id alone, so a duplicate is reported with the rule's other errors.
+        if (id !== undefined) {
+          const first = seen.get(id)
+          if (first !== undefined) y.error('NSIM_POLICY_DUPLICATE_RULE', item, [id, first], id)
+          else seen.set(id, y.at(item).line)
+        }
+        if (rule !== undefined) rules.push(rule)
       }
     }
   }
@@ -94,9 +97,9 @@ export function parseStatePolicy (text: string, file: string, namedGroups: Reado
   }
 }
 
-function parseRule (y: YamlFile, node: Node, namedGroups: ReadonlySet<string>): Rule | undefined {
+function parseRule (y: YamlFile, node: Node, namedGroups: ReadonlySet<string>): { rule: Rule | undefined, id: string | undefined } {
   const m = y.map(node, 'a rule')
-  if (!m) return undefined
+  if (!m) return { rule: undefined, id: undefined }
   const idNode = m.get('id', true) as Node | undefined
   const rawId = idNode !== undefined ? y.string(idNode, 'id') : undefined
   const id = rawId !== undefined && ID_RE.test(rawId) ? rawId : undefined
@@ -146,9 +149,15 @@ function parseRule (y: YamlFile, node: Node, namedGroups: ReadonlySet<string>): 
   }
   const keys: Array<QueryKey | KeyFamily> = []
   if (f.has('keys')) {
-    for (const { value, node: n } of y.list(f.get('keys'), 'keys', id)) {
+    const listed = y.list(f.get('keys'), 'keys', id)
+    if (listed.length === 0 && isSeq(f.get('keys'))) {
+      y.error('NSIM_POLICY_VALUE', f.get('keys'), ['keys', '[]', 'the rule would apply to no query: list keys, write `keys: [all]` (or leave `keys` out) for every key, or remove the rule'], id)
+    }
+    for (const { value, node: n } of listed) {
       const k = value.length <= 3 ? value.toUpperCase() : value
-      if (isQueryKey(k) || isKeyFamily(value)) keys.push(isQueryKey(k) ? k : value as KeyFamily)
+      // The switch rewrites DQG/RQG to DQ/RQ before any state decides (message/rules.ts rewriteKey).
+      if (isRegionalKey(k)) y.error('NSIM_POLICY_REGIONAL_KEY', n, [value, rewriteKey(k), rewriteKey(k)], id)
+      else if (isQueryKey(k) || isKeyFamily(value)) keys.push(isQueryKey(k) ? k : value as KeyFamily)
       else y.error('NSIM_POLICY_KEY', n, [value], id)
     }
   } else keys.push('all')
@@ -161,13 +170,13 @@ function parseRule (y: YamlFile, node: Node, namedGroups: ReadonlySet<string>): 
       else y.error('NSIM_POLICY_VALUE', n, ['lint code', value, 'expected a NSIM_LINT_* code'], id)
     }
   }
-  if (id === undefined || effect === undefined || description === undefined || y.diagnostics.length > before) return undefined
-  return Object.freeze({
+  if (id === undefined || effect === undefined || description === undefined || y.diagnostics.length > before) return { rule: undefined, id }
+  return { id, rule: Object.freeze({
     id, effect, redact: Object.freeze(redact), description, source, requesters, except, origin,
     keys: Object.freeze(keys), reasons: Object.freeze(when.reasons), purposes: Object.freeze(when.purposes),
     ...(when.from !== undefined ? { from: when.from } : {}), ...(when.until !== undefined ? { until: when.until } : {}),
     lintIgnore: Object.freeze(lintIgnore), at: y.at(node),
-  })
+  }) }
 }
 
 function parseWhen (y: YamlFile, node: Node | null | undefined,
@@ -177,7 +186,11 @@ function parseWhen (y: YamlFile, node: Node | null | undefined,
   const f = y.fields(m, WHEN_FIELDS, [], id)
   const codes = (name: 'reasons' | 'purposes', allowed: readonly string[]): void => {
     if (!f.has(name)) return
-    for (const { value, node: n } of y.list(f.get(name), name, id)) {
+    const listed = y.list(f.get(name), name, id)
+    if (listed.length === 0 && isSeq(f.get(name))) {
+      y.error('NSIM_POLICY_VALUE', f.get(name), [`when.${name}`, '[]', `no ${name === 'reasons' ? 'reason' : 'purpose'} code would match: list codes, or leave \`${name}\` out to mean any ${name === 'reasons' ? 'reason' : 'purpose'} or none`], id)
+    }
+    for (const { value, node: n } of listed) {
       if (allowed.includes(value)) out[name].push(value)
       else y.error('NSIM_POLICY_VALUE', n, [name === 'reasons' ? 'reason code' : 'purpose code', value, `expected one of ${allowed.join(', ')}`], id)
     }
@@ -262,6 +275,10 @@ export function parseGroups (text: string, file: string): ParseResult<NamedGroup
     const at = y.at(pair.key as Node)
     if (!ID_RE.test(name) || name.includes(':')) {
       y.error('NSIM_POLICY_VALUE', pair.key as Node, ['group name', name, 'letters, digits, `.`, `_` or `-`; `:` is kept for built-in groups'])
+      continue
+    }
+    if (checkGroupName(name) === undefined) {
+      y.error('NSIM_POLICY_GROUP_BUILTIN', pair.key as Node, [name])
       continue
     }
     const gmap = y.map(pair.value as Node, `group \`${name}\``)

@@ -6,9 +6,10 @@
  * shared case suite and a property test check that), and `explain` is built on it.
  */
 import type { Directory } from '../directory/directory.js'
-import { inGroup } from '../directory/directory.js'
+import { checkGroupName, inGroup } from '../directory/directory.js'
 import type { Agency } from '../directory/model.js'
-import { DRIVER_KEYS, VEHICLE_KEYS } from '../message/keys.js'
+import { DRIVER_KEYS, type QueryKey, VEHICLE_KEYS } from '../message/keys.js'
+import { rewriteKey } from '../message/rules.js'
 import {
   type Decision, DEFAULT_DENIAL_TEXT, FAIL_CLOSED_RULE, type NamedGroup, type PolicyRequest, type Rule,
   type Selector, type StatePolicy,
@@ -46,7 +47,9 @@ export function referenceDecide (req: PolicyRequest, src: PolicySource): Decisio
 }
 
 /** Evaluate every rule (or stop at the first match when `firstOnly`). */
-export function referenceTrace (req: PolicyRequest, src: PolicySource, firstOnly = false): Trace {
+export function referenceTrace (sent: PolicyRequest, src: PolicySource, firstOnly = false): Trace {
+  // A regional key reaches the state as DQ/RQ: that is the key it decides on.
+  const req: PolicyRequest = sent.key === 'DQG' || sent.key === 'RQG' ? { ...sent, key: rewriteKey(sent.key) as QueryKey } : sent
   const requester = src.directory.get(req.ori)
   const policy = src.policies.get(req.state)
   if (policy === undefined) {
@@ -122,17 +125,22 @@ function selectorReason (s: Selector, ori: string, a: Agency | undefined, groups
   return undefined
 }
 
-function inAnyGroup (g: string, ori: string, a: Agency | undefined, groups: readonly NamedGroup[], seen: string[]): boolean {
+/** Is the requester (ORI `ori`, directory entry `a`) in group `g` (named or built-in)? */
+export function inAnyGroup (g: string, ori: string, a: Agency | undefined, groups: readonly NamedGroup[], seen: string[]): boolean {
   const named = groups.find((x) => x.name === g)
   if (named === undefined) return a !== undefined && inGroup(a, g)
   if (seen.includes(g)) return false
   for (const m of named.members) {
-    if (m === ori || inAnyGroup(m, ori, a, groups, [...seen, g])) return true
+    // A member is a named group if one has that name (even an ORI-looking one such
+    // as ZZGRP0001), else a built-in group, else an ORI: the order resolve.ts uses.
+    if (groups.some((x) => x.name === m) || checkGroupName(m) === undefined) {
+      if (inAnyGroup(m, ori, a, groups, [...seen, g])) return true
+    } else if (m === ori) return true
   }
   return false
 }
 
-function keyReason (keys: Rule['keys'], req: PolicyRequest): string | undefined {
+export function keyReason (keys: Rule['keys'], req: PolicyRequest): string | undefined {
   for (const k of keys) {
     if (k === 'all') return 'the rule covers all keys'
     if (k === req.key) return `key ${req.key} is listed`
@@ -156,7 +164,7 @@ export function describeSelector (s: Selector): string {
 
 
 /** Plain recursive glob: `*` any run, `?` one character (independent of the compiled RegExp form). */
-function globMatch (p: string, s: string, i: number, j: number): boolean {
+export function globMatch (p: string, s: string, i: number, j: number): boolean {
   if (i === p.length) return j === s.length
   if (p[i] === '*') return globMatch(p, s, i + 1, j) || (j < s.length && globMatch(p, s, i, j + 1))
   return j < s.length && (p[i] === '?' || p[i] === s[j]) && globMatch(p, s, i + 1, j + 1)

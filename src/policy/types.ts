@@ -5,11 +5,18 @@
  * decision contract). Plain data: no behaviour, no I/O.
  */
 import type { Place } from '../diagnostics.js'
-import type { KeyFamily, QueryKey } from '../message/keys.js'
+import { type KeyFamily, QUERY_KEYS, type QueryKey } from '../message/keys.js'
 
 export const EFFECTS = ['deny', 'allow', 'redact'] as const
 export type Effect = (typeof EFFECTS)[number]
 export type DefaultEffect = 'allow' | 'deny'
+
+/**
+ * Keys a rule may name: the keys a state decides on. DQG and RQG are not among
+ * them: the switch sends a regional query to each state as DQ or RQ (DOMAIN.md
+ * 3.2), so a state decides it as DQ or RQ (message/rules.ts rewriteKey).
+ */
+export const RULE_KEYS: readonly QueryKey[] = QUERY_KEYS.filter((k) => k !== 'DQG' && k !== 'RQG')
 
 /** Reply fields a redact rule may strip. */
 export const REDACT_FIELDS = ['photo', 'ssn', 'address', 'dob', 'description', 'owner'] as const

@@ -4,7 +4,7 @@
  * group and test-file parsers share. Every problem is collected as a Diagnostic,
  * never thrown, so one run reports all of them.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar, type YAMLMap } from 'yaml'
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar, type YAMLMap } from 'yaml'
 import { type Diagnostic, diag, type Place } from '../diagnostics.js'
 import type { ErrorCode } from '../errors.js'
 
@@ -14,17 +14,30 @@ export class YamlFile {
   readonly #lc = new LineCounter()
   readonly root: Node | null = null
   readonly #extra: { state?: string }
+  readonly #doc: Document
 
   constructor (text: string, file: string, extra: { state?: string } = {}) {
     this.file = file
     this.#extra = extra
     const doc = parseDocument(text, { lineCounter: this.#lc, prettyErrors: false, uniqueKeys: true })
+    this.#doc = doc
     for (const e of doc.errors) {
       const pos = e.linePos?.[0] ?? this.#lc.linePos(e.pos[0])
       this.diagnostics.push(diag('error', 'NSIM_POLICY_YAML', { file, line: pos.line, column: pos.col },
         [e.message.split('\n')[0]!.replace(/\.$/, '')], extra))
     }
     if (doc.errors.length === 0) this.root = (doc.contents as Node | null) ?? null
+  }
+
+  /**
+   * The node an alias (`*ice`) stands for, followed through chains of aliases;
+   * any other node as it is. Every reader below looks through aliases, so an
+   * anchored list or mapping can be reused anywhere a value is expected.
+   */
+  deref<T extends Node | null | undefined> (node: T): T {
+    let n: Node | null | undefined = node
+    for (let i = 0; i < 64 && isAlias(n); i++) n = (n.resolve(this.#doc) as Node | undefined) ?? null
+    return n as T
   }
 
   at (node: Node | null | undefined): Place {
@@ -39,6 +52,7 @@ export class YamlFile {
 
   /** The node as a map, or an error naming what was expected. */
   map (node: Node | null | undefined, what: string, rule?: string): YAMLMap<Scalar, Node> | undefined {
+    node = this.deref(node)
     if (isMap(node)) return node as YAMLMap<Scalar, Node>
     this.error('NSIM_POLICY_SHAPE', node, [`${what} must be a mapping of fields`], rule)
     return undefined
@@ -58,7 +72,7 @@ export class YamlFile {
         this.error('NSIM_POLICY_UNKNOWN_FIELD', pair.key as Node, [key, near ? ` (did you mean \`${near}\`?)` : `: expected one of ${known.join(', ')}`], rule)
         continue
       }
-      out.set(key, (pair.value as Node | null) ?? null)
+      out.set(key, this.deref((pair.value as Node | null) ?? null))
     }
     for (const r of required) if (!out.has(r)) this.error('NSIM_POLICY_MISSING_FIELD', m, [r], rule)
     return out
@@ -66,6 +80,7 @@ export class YamlFile {
 
   /** A scalar as a trimmed string (numbers and booleans are turned into text). */
   string (node: Node | null | undefined, what: string, rule?: string): string | undefined {
+    node = this.deref(node)
     if (isScalar(node) && node.value !== null && typeof node.value !== 'object') return String(node.value).trim()
     this.error('NSIM_POLICY_SHAPE', node, [`${what} must be a single value`], rule)
     return undefined
@@ -82,13 +97,15 @@ export class YamlFile {
 
   /** A list of scalars (a lone scalar counts as a one-item list), each with its node. */
   list (node: Node | null | undefined, what: string, rule?: string): Array<{ value: string, node: Node }> {
+    node = this.deref(node)
     if (isScalar(node) && node.value !== null) return [{ value: String(node.value).trim(), node }]
     if (!isSeq(node)) {
       this.error('NSIM_POLICY_SHAPE', node, [`${what} must be a list`], rule)
       return []
     }
     const out: Array<{ value: string, node: Node }> = []
-    for (const item of node.items as Node[]) {
+    for (const raw of node.items as Node[]) {
+      const item = this.deref(raw)
       const s = this.string(item, `each entry of ${what}`, rule)
       if (s !== undefined) out.push({ value: s, node: item })
     }

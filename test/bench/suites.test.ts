@@ -1,12 +1,13 @@
 /**
  * @module test/bench/suites
- * The replay, http, reload and policy-change suites in smoke mode: each returns rows of numbers with no failures, and leaves no child process behind.
+ * The replay, http, reload, policy-change and policy-diff suites in smoke mode: each returns rows of numbers with no failures, and leaves no child process behind.
  */
 import t, { type Test } from 'tap'
 import type { SuiteResult } from '../../bench/lib.js'
 import { killAll, liveChildren } from '../../bench/http-common.js'
 import { run as http } from '../../bench/suites/http.js'
 import { run as policyChange } from '../../bench/suites/policy-change.js'
+import { run as policyDiff } from '../../bench/suites/policy-diff.js'
 import { run as reload } from '../../bench/suites/reload.js'
 import { run as replay } from '../../bench/suites/replay.js'
 
@@ -32,6 +33,9 @@ function zero (t: Test, r: SuiteResult, row: number, cols: string[]): void {
 
 // Whatever fails, no server outlives the test.
 t.teardown(killAll)
+// Five suites in smoke mode, three of them starting servers: on the shared
+// 2-core machine they come close to the 120 s of .taprc on their own.
+t.setTimeout(360_000)
 
 t.test('replay: one day replayed, totals equal to the plan', async (t) => {
   const r = await replay(smoke)
@@ -98,6 +102,15 @@ t.test('policy-change: load side by side and the replays\' decision deltas', asy
   t.ok(Number(item('denied')!['letters-19']) > Number(item('denied')!['baseline-oct-2025']), 'letters-19 denies more')
   t.ok(r.rows.some((x) => String(x.item).startsWith('denied by ')), 'states whose decisions change are listed')
   t.equal(liveChildren(), 0, 'hubs stopped')
+})
+
+t.test('policy-diff: the shipped set against a candidate changing every state', async (t) => {
+  const r = await policyDiff(smoke)
+  t.equal(r.suite, 'policy-diff')
+  t.equal(r.rows.length, 4, 'the diff, the year counts, the whole command, the whole command with --year')
+  for (let i = 0; i < r.rows.length; i++) positive(t, r, i, ['ms (median)', 'ms (min)', 'runs', 'changes', 'ORI listings'])
+  t.equal(r.rows[0]!['jurisdictions changed'], 54, 'every jurisdiction changes')
+  t.type(r.rows[2]!['target < 2 s'], 'boolean', 'the whole command is judged against the target')
 })
 
 t.test('no server process is left running', async (t) => {

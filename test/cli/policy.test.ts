@@ -126,7 +126,7 @@ t.test('--help exits 0 and prints the usage', async (t) => {
     ['policy', 'explain', '--help'], ['policy', 'explain', '-h']]) {
     const { code, io } = await run(argv)
     t.equal(code, 0, argv.join(' '))
-    t.match(io.text(), /^usage: nlets-sim policy <check\|test\|explain>/, `${argv.join(' ')}: usage`)
+    t.match(io.text(), /^usage: nlets-sim policy <check\|test\|explain\|diff>/, `${argv.join(' ')}: usage`)
     t.match(io.text(), /Exit codes: 0 clean, 1 findings/)
   }
   const bare = await run(['policy'])
@@ -137,7 +137,7 @@ t.test('--help exits 0 and prints the usage', async (t) => {
 t.test('bad input exits 2 and names the problem', async (t) => {
   const explainBase = ['policy', 'explain', '--ori', 'VTICE0900', '--to', 'IL', '--key', 'DQ']
   const bad: Array<[string[], RegExp]> = [
-    [['policy', 'frobnicate'], /NSIM_CLI_UNKNOWN_COMMAND .*`policy frobnicate`.*check, test or explain/],
+    [['policy', 'frobnicate'], /NSIM_CLI_UNKNOWN_COMMAND .*`policy frobnicate`.*check, test, explain or diff/],
     [['policy', 'explain', '--to', 'IL', '--key', 'DQ'], /NSIM_CLI_USAGE explain needs --ori/],
     [['policy', 'explain', '--ori', 'VTICE0900', '--key', 'DQ'], /NSIM_CLI_USAGE explain needs --to/],
     [['policy', 'explain', '--ori', 'VTICE0900', '--to', 'IL'], /NSIM_CLI_USAGE explain needs --key/],
@@ -152,7 +152,8 @@ t.test('bad input exits 2 and names the problem', async (t) => {
     [[...explainBase, '--reason', 'Q'], /NSIM_CLI_USAGE --reason must be one of/],
     [[...explainBase, '--purpose', 'Q'], /NSIM_CLI_USAGE --purpose must be one of/],
     [[...explainBase, '--frobnicate'], /NSIM_CLI_USAGE .*--frobnicate/],
-    [[...explainBase, 'extra'], /NSIM_CLI_USAGE .*'extra'/],
+    [[...explainBase, 'extra'], /NSIM_CLI_USAGE policy folder `extra` not found/],
+    [[...explainBase, 'a', 'b'], /NSIM_CLI_USAGE explain takes one directory, got a b/],
     [['policy', 'check', '--verbose'], /NSIM_CLI_USAGE .*--verbose/],
     [['policy', 'check', 'a', 'b'], /NSIM_CLI_USAGE check takes one directory, got a b/],
     [['policy', 'test', 'policies', '--min-coverage', '150'], /NSIM_CLI_USAGE --min-coverage is a percentage \(0-100\), got 150/],

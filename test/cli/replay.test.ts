@@ -11,7 +11,7 @@ import { type Io } from '../../src/cli/io.js'
 import { main } from '../../src/cli/main.js'
 
 const root = process.cwd()
-const NAMES = ['all-states-block-immigration', 'baseline-oct-2025', 'letters-19', 'nov-2025']
+const NAMES = ['all-states-block-immigration', 'baseline-oct-2025', 'letters-19', 'nov-2025', 'purpose-aware']
 
 async function run (argv: string[]): Promise<{ code: number, out: string, err: string }> {
   const stdout: string[] = []
@@ -65,7 +65,7 @@ t.test('--list names every scenario with its description', async (t) => {
 t.test('usage errors exit 2', async (t) => {
   const unknown = await run(['replay', '--scenario', 'no-such-scenario', '--days', '1'])
   t.equal(unknown.code, 2)
-  t.match(unknown.err, /NSIM_CLI_USAGE unknown scenario `no-such-scenario`; available: all-states-block-immigration, baseline-oct-2025, letters-19, nov-2025/)
+  t.match(unknown.err, /NSIM_CLI_USAGE unknown scenario `no-such-scenario`; available: all-states-block-immigration, baseline-oct-2025, letters-19, nov-2025, purpose-aware/)
   for (const days of ['0', 'x', '-3', '4000', '1.5']) {
     const bad = await run(['replay', '--scenario', 'nov-2025', '--days', days])
     t.equal(bad.code, 2, `--days ${days}`)

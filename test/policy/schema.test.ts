@@ -17,7 +17,7 @@ import { AGENCY_TYPES, COMPONENTS, FEDERAL_LINES, JURISDICTION_ALIASES, JURISDIC
 import { KEY_FAMILIES, QUERY_KEYS } from '../../src/message/keys.js'
 import { parseGroups, parseStatePolicy } from '../../src/policy/parse.js'
 import { checkPattern } from '../../src/policy/pattern.js'
-import { EFFECTS, ORIGINS, PURPOSE_CODES, REASON_CODES, REDACT_FIELDS } from '../../src/policy/types.js'
+import { EFFECTS, ORIGINS, PURPOSE_CODES, REASON_CODES, REDACT_FIELDS, RULE_KEYS } from '../../src/policy/types.js'
 import { parseDate } from '../../src/policy/yaml-walk.js'
 
 type Obj = Record<string, unknown>
@@ -142,7 +142,7 @@ t.test('code lists are the source\'s', async (t) => {
   t.same(sorted(enums(d('agencyType'))), sorted(AGENCY_TYPES), 'agency types')
   t.same(sorted(enums(d('component'))), sorted(COMPONENTS), 'components')
   t.same(sorted(enums(d('line'))), sorted(LINES), 'lines')
-  t.same(sorted(enums(d('key'))), sorted([...QUERY_KEYS, ...KEY_FAMILIES]), 'keys')
+  t.same(sorted(enums(d('key'))), sorted([...RULE_KEYS, ...KEY_FAMILIES]), 'keys (DQG and RQG are decided as DQ and RQ)')
   t.same(sorted(enums(d('redactField'))), sorted(REDACT_FIELDS), 'redact fields')
   t.same(sorted(enums(d('group'))), sorted(BUILTIN_GROUPS), 'built-in groups')
   t.same(BUILTIN_GROUPS.filter((g) => checkGroupName(g) !== undefined), [], 'every built-in group is one for checkGroupName')
@@ -209,7 +209,7 @@ rules:
       oris: VTICE0901
       groups: immigration-enforcement
     origin: out-of-state
-    keys: [driver, rq, DQG, photo]
+    keys: [driver, rq, DQ, photo]
     when:
       reasons: [I, N]
       purposes: C
@@ -310,7 +310,7 @@ t.test('schema and parser agree value by value', async (t) => {
     ['redact', [...REDACT_FIELDS, [...REDACT_FIELDS], 'Photo', 'PHOTO', 'ssn2', ['photo', 'x']], (v) => doc({ effect: 'redact', redact: v })],
     ['origin', [...ORIGINS, 'In-State', 'instate', 'out_of_state', 'ANY'], (v) => doc({ origin: v })],
     ['keys', [...QUERY_KEYS, ...lower(QUERY_KEYS), 'Dq', 'dNq', ...KEY_FAMILIES, 'Driver', 'ALL', 'XQ', 'DR', 'D', 'DQQ', 'DQGX',
-      [...QUERY_KEYS, ...KEY_FAMILIES]], (v) => doc({ keys: v })],
+      [...QUERY_KEYS, ...KEY_FAMILIES], [...RULE_KEYS, ...KEY_FAMILIES], []], (v) => doc({ keys: v })],
     ['oris', ['VTICE0900', 'vtice0900', 'VtIcE0900', 'VT1CE0900', '1TICE0900', 'VTICE090', 'VTICE09000', 'VT-CE0900', 'V', ['VTICE0900', 'NYICE0100']],
       (v) => doc({ requesters: { oris: v } })],
     ['requesters', [{}, { oris: [] }, { oris: [], components: [] }, { oris: [], components: ['HSI'] }, { oris: 'VTICE0900' }, { oris_file: 'x.txt' },
@@ -326,8 +326,8 @@ t.test('schema and parser agree value by value', async (t) => {
     // Only group names the schema can judge: built-in ones (with `:`) and the known named group.
     ['groups', [...BUILTIN_GROUPS, 'immigration-enforcement', 'component:hsi', 'component:ICE', 'state:NE', 'state:AX', 'line:NE', 'type:pd',
       'kind:x', 'type:', ':', 'federal:x'], (v) => doc({ except: { groups: v } })],
-    ['reasons', [...REASON_CODES, 'n', 'X', 'NF'], (v) => doc({ when: { reasons: v } })],
-    ['purposes', [...PURPOSE_CODES, 'c', 'X', 'CF'], (v) => doc({ when: { purposes: v } })],
+    ['reasons', [...REASON_CODES, 'n', 'X', 'NF', [], ['N', 'F']], (v) => doc({ when: { reasons: v } })],
+    ['purposes', [...PURPOSE_CODES, 'c', 'X', 'CF', [], ['C']], (v) => doc({ when: { purposes: v } })],
     ['from', ['2025-01-01', '2024-02-29', '2025-02-29', '2025-04-31', '2025-13-01', '2025-1-1', '01/02/2025', '2025-01-01T08:00Z',
       '2025-01-01T08:00:00-05:00', '2025-01-01T08:00:00.123+01:00', '2025-01-01T08:00:00', '2025-01-01T24:00Z', '2025-01-01T25:00Z',
       '2025-01-01 08:00Z', 'tomorrow'], (v) => doc({ when: { from: v } })],

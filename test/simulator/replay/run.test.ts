@@ -3,7 +3,11 @@
  * `runReplay`: worker threads give exactly the in-thread result, the report's
  * shape and sums, and what each shipped scenario's policies do to the traffic.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import t, { type Test } from 'tap'
+import { formatReportText } from '../../../simulator/replay/report-text.js'
 import { runReplay } from '../../../simulator/replay/run.js'
 import type { ReplayReport } from '../../../simulator/replay/report.js'
 import { DESTINATIONS } from '../../../simulator/traffic/model.js'
@@ -102,4 +106,38 @@ t.test('letters-19 denies ICE and HSI in more states than the baseline', async (
   const denying = Object.keys(r.byState).filter((s) => r.byState[s]!.byComponent['ICE-ERO']!.denied > 0 || r.byState[s]!.byComponent.HSI!.denied > 0)
   t.ok(denying.length >= 21, `${denying.length} states deny ICE or HSI (19 letters + IL, MA, MN, NY)`)
   t.equal(r.byState.CA!.byComponent.CBP!.denied, 0, 'CBP is not in the letters')
+})
+
+t.test('purpose-aware: HSI criminal-purpose queries pass, the rest of ICE is denied', async (t) => {
+  const r = await runReplay(file('purpose-aware'), { days: 3, workers: 0 })
+  sums(t, r)
+  const allowedByPurpose = Object.values(r.byState).reduce((n, s) => n + (s.byRule['purpose-allow-hsi-criminal'] ?? 0), 0)
+  const deniedHsi = ['CA', 'AZ', 'NJ'].reduce((n, s) => n + r.byState[s]!.byComponent.HSI!.denied, 0)
+  t.ok(allowedByPurpose > 0, `${allowedByPurpose} HSI queries with PUR/C decided by the purpose rule`)
+  t.ok(deniedHsi > 0, `${deniedHsi} HSI queries without PUR/C denied in CA, AZ, NJ`)
+  t.equal(r.byState.CA!.byComponent['ICE-ERO']!.denied, r.byState.CA!.byComponent['ICE-ERO']!.queries, 'every ICE-ERO query to CA denied')
+  t.same(r.idleRules.filter((w) => w.rule.startsWith('purpose-') && w.state === 'CA'), [], 'both scenario rules decided queries in CA')
+})
+
+t.test('the report warns about rules that decided nothing, and says why when known', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'nsim-idle-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const scenario = join(dir, 'idle.yaml')
+  const rule = (id: string, extra: string): string => `  - states: [TX]\n    rule:\n      id: ${id}\n      effect: deny\n      description: d\n${extra}`
+  await writeFile(scenario, [`name: idle\npolicies: ${resolve('policies')}\nstart: 2024-10-01\ndays: 1\nseed: 1\nadd:`,
+    rule('never-sent', '      requesters: { components: [ICE-ERO] }\n      when: { purposes: [E] }\n'),
+    rule('no-reason', '      requesters: { components: [HSI] }\n      when: { reasons: [N] }\n'),
+    rule('over', '      requesters: { components: [CBP] }\n      when: { until: 2020-01-01 }\n'),
+    rule('kq-photo', '      requesters: { components: [CBP] }\n      keys: [KQ]\n      when: { from: 2020-01-01 }\n'),
+    rule('nobody', '      requesters: { oris: [ZZZZZ0001] }\n'),
+    rule('not-from-them', '      requesters: { types: [PD] }\n      when: { purposes: [C] }\n')].join('\n'))
+  const r = await runReplay(scenario, { workers: 0 })
+  const why = Object.fromEntries(r.idleRules.map((w) => [w.rule, w.message]))
+  t.match(why['never-sent'], /its condition PUR\/E is never sent by the model/)
+  t.match(why['no-reason'], /its condition RSN\/N is never sent by the model \(reasonShares/)
+  t.match(why.over, /not in effect in the replayed span \(until 2020-01-01\)/)
+  t.match(why.nobody, /match no agency the model sends traffic from/)
+  t.match(why['not-from-them'], /PUR\/C is never sent by the agencies it names/)
+  t.notOk('kq-photo' in why, 'a rule that decided queries is not listed')
+  t.match(formatReportText(r), /Warning: \d+ rules decided no query in the replayed span\n {2}TX /)
 })

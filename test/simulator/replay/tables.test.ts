@@ -22,7 +22,7 @@ const LOCAL_STRIDE = 20
 
 const scenarios = readdirSync('simulator/scenarios').filter((f) => f.endsWith('.yaml')).sort()
 
-t.test('four shipped scenarios', async (t) => { t.equal(scenarios.length, 4, scenarios.join(', ')) })
+t.test('five shipped scenarios', async (t) => { t.equal(scenarios.length, 5, scenarios.join(', ')) })
 
 for (const file of scenarios) {
   t.test(`table decisions = decide() in ${file}`, async (t) => {
@@ -43,7 +43,7 @@ for (const file of scenarios) {
         const slot = SLOT_OF_SENT[SENT_KEYS.indexOf(q.sentKey)]!
         const tb = p.tables[DESTINATIONS.indexOf(q.state)]!
         if (tb.code[(tb.dirClass === null ? 0 : tb.dirClass[q.agency]!) * SLOTS + slot]! < 0) conditional++
-        const got = tableDecision(tb, p.set, q.agency, slot, q.time)
+        const got = tableDecision(tb, p.set, q.agency, slot, q.time, q.reason, q.purpose)
         const want = decide(toRequest(q), p.set)
         checked++
         if (got.effect !== want.effect || got.rule !== want.rule || String(got.redact) !== String(want.redact)) {

@@ -9,7 +9,7 @@ import { JURISDICTIONS } from '../../../src/directory/model.js'
 import { loadScenario, parseScenario, ScenarioError, scenarioPolicySet } from '../../../simulator/scenarios/load.js'
 import { DEFAULT_TRAFFIC } from '../../../simulator/traffic/params.js'
 
-const SHIPPED = ['all-states-block-immigration', 'baseline-oct-2025', 'letters-19', 'nov-2025']
+const SHIPPED = ['all-states-block-immigration', 'baseline-oct-2025', 'letters-19', 'nov-2025', 'purpose-aware']
 const BASE = 'name: t\npolicies: policies\nstart: 2024-10-01\ndays: 2\n'
 const FILE = 'bad.yaml'
 

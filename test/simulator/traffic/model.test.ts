@@ -129,8 +129,9 @@ t.test('deterministic: same seed same queries, other seed other queries', async 
 
 t.test('generate.ts yields exactly the kernel\'s queries', async (t) => {
   const nov = await prepare(await loadScenario('simulator/scenarios/nov-2025.yaml'))
+  const pa = await prepare(await loadScenario('simulator/scenarios/purpose-aware.yaml'))
   const C = REPORT_COMPONENTS.length
-  for (const [name, ctx] of [['baseline', p], ['nov-2025 (WA rule from day 0)', nov]] as const) {
+  for (const [name, ctx] of [['baseline', p], ['nov-2025 (WA rule from day 0)', nov], ['purpose-aware (PUR/C rules)', pa]] as const) {
     const tally = newTally(ctx.set.directory.size, decisionsNeeded(ctx.tables))
     const n = replayDay(ctx, 0, tally)
     const kernel = new Float64Array(D * 3)
@@ -146,7 +147,7 @@ t.test('generate.ts yields exactly the kernel\'s queries', async (t) => {
     for (const q of generateQueries(ctx.model, ctx.set.directory, { seed: ctx.seed, start: ctx.start, days: 1 })) {
       const d = DESTINATIONS.indexOf(q.state)
       const k = SENT_KEYS.indexOf(q.sentKey)
-      const e = EFFECT_INDEX[tableDecision(ctx.tables[d]!, ctx.set, q.agency, SLOT_OF_SENT[k]!, q.time).effect]!
+      const e = EFFECT_INDEX[tableDecision(ctx.tables[d]!, ctx.set, q.agency, SLOT_OF_SENT[k]!, q.time, q.reason, q.purpose).effect]!
       gen[d * 3 + e]!++
       keyEff[k * 3 + e]!++
       hours[Math.floor((q.time - ctx.start) / 3_600_000)]!++
@@ -173,4 +174,29 @@ t.test('mergeParams checks names and values, naming the field', async (t) => {
   t.throws(() => mergeParams(DEFAULT_TRAFFIC, { federalPerYear: { CBP: 'lots' } }, 'traffic'), /`federalPerYear\.CBP` must be a non-negative number/)
   t.throws(() => mergeParams(DEFAULT_TRAFFIC, { cbpBorderWeight: [1, 2] }, 'traffic'), /`cbpBorderWeight` must be a mapping/)
   t.throws(() => mergeParams(DEFAULT_TRAFFIC, { localKeyMix: { RQ: Number.NaN } }, 'traffic'), /`localKeyMix\.RQ`/)
+  const pur = mergeParams(DEFAULT_TRAFFIC, { purposeShares: { HSI: { C: 0.9 }, PD: { C: 0.01 } }, reasonShares: { 'ICE-ERO': { I: 0.5 } } }, 'traffic')
+  t.same(pur.purposeShares.HSI, { C: 0.9 }, 'a requester\'s shares replace the default ones')
+  t.same(pur.purposeShares.FBI, DEFAULT_TRAFFIC.purposeShares.FBI, 'other requesters keep theirs')
+  t.same(pur.reasonShares['ICE-ERO'], { I: 0.5 })
+  t.throws(() => mergeParams(DEFAULT_TRAFFIC, { purposeShares: { ICE: { C: 0.1 } } }, 'traffic'), /`purposeShares\.ICE` is not a federal component or an agency type/)
+  t.throws(() => mergeParams(DEFAULT_TRAFFIC, { purposeShares: { HSI: { Q: 0.1 } } }, 'traffic'), /`purposeShares\.HSI\.Q` is not a PUR\/ code/)
+  t.throws(() => mergeParams(DEFAULT_TRAFFIC, { reasonShares: { HSI: { N: 0.7, F: 0.5 } } }, 'traffic'), /add up to 1\.2, more than 1/)
+  t.throws(() => mergeParams(DEFAULT_TRAFFIC, { purposeShares: { HSI: 0.5 } }, 'traffic'), /`purposeShares\.HSI` must be a mapping of codes to shares/)
+})
+
+t.test('RSN/ and PUR/: local agencies send none; federal shares as in the parameters', async (t) => {
+  const counts = new Map<string, { n: number, C: number, reason: number }>()
+  for (const q of generateQueries(p.model, p.set.directory, { seed: p.seed, start: p.start, days: 2 })) {
+    const comp = p.set.directory.agencies[q.agency]!.component || 'local'
+    const c = counts.get(comp) ?? { n: 0, C: 0, reason: 0 }
+    c.n++
+    if (q.purpose === 'C') c.C++
+    if (q.reason !== undefined) c.reason++
+    counts.set(comp, c)
+  }
+  const local = counts.get('local')!
+  t.same([local.C, local.reason], [0, 0], `local: no PUR/, no RSN/ in ${local.n} queries`)
+  const hsi = counts.get('HSI')!
+  t.ok(Math.abs(hsi.C / hsi.n - 0.5) < 0.1, `HSI sends PUR/C on about half its queries (${hsi.C} of ${hsi.n})`)
+  t.equal([...counts.values()].reduce((a, c) => a + c.reason, 0), 0, 'nobody sends RSN/ by default')
 })
