@@ -10,11 +10,11 @@
 import Fastify from 'fastify'
 import { messageResponseSchema } from '../../src/hub/routes/schemas.js'
 import { messageJsonSchema } from '../../src/message/json.js'
+import { REPLY_FOR } from '../../src/message/types.js'
 
 // Padding so that the echo's bodies average about the hub's size (bytes/resp in the http table); a licence photo is about 2,000 characters of base64.
 const RECORD = '.RAC/W.HGT/506.WGT/180.EYE/BRO.HAI/BLK.OLS/XX.OLY/2030.STA/VALID'
 const PHOTO = 'A'.repeat(2000)
-const REPLY_KEY: Record<string, string> = { DQ: 'DR', DNQ: 'DNR', DQG: 'DR', KQ: 'KR', RQ: 'RR', RNQ: 'RNR', RQG: 'RR', RPQ: 'RPR' }
 
 interface Head { key: string, ori: string, dests: string[], image: boolean }
 
@@ -63,8 +63,8 @@ app.post('/v1/messages', {
   // A region code (letter and digit) fans out to about seven states, as at the hub.
   const states = h.dests.flatMap((d) => /^[A-Z]\d$/.test(d) ? Array.from({ length: 7 }, (_, i) => `${d}${i}`) : [d])
   const replies = states.map((s) => ({
-    key: REPLY_KEY[h.key] ?? 'ER', from: `${s}OLN0000`, to: h.ori,
-    text: `${REPLY_KEY[h.key] ?? 'ER'}.${s}OLN0000\n${clock} ${n}\n${clock} ${n} ${h.ori}\nTXT\n${raw}${RECORD}`,
+    key: REPLY_FOR[h.key] ?? 'ER', from: `${s}OLN0000`, to: h.ori,
+    text: `${REPLY_FOR[h.key] ?? 'ER'}.${s}OLN0000\n${clock} ${n}\n${clock} ${n} ${h.ori}\nTXT\n${raw}${RECORD}`,
     state: s, status: 'hit', ...(h.image ? { image: { mime: 'image/png', data: PHOTO } } : {}),
   }))
   const decisions = states.map((s) => ({ destination: s, effect: 'allow', rule: null, policyVersion: 'echo' }))

@@ -5,6 +5,7 @@
  * draws the records, so the same query always gets the same answer and DQ and
  * KQ for one licence number find the same driver.
  */
+import { DRIVER_KEYS, STATE_KEYS } from '../../src/message/keys.js'
 import { REPLY_FOR } from '../../src/message/types.js'
 import { Random } from '../random.js'
 import type { StateConfig } from './catalog.js'
@@ -129,7 +130,7 @@ const NO_HIT_TEXT: Readonly<Record<StateKey, string>> = {
   RQ: 'NO RECORD FOUND', RNQ: 'NO RECORD FOUND', RPQ: 'NO RECORD FOUND',
 }
 
-const DRIVER_KEYS: ReadonlySet<StateKey> = new Set(['DQ', 'DNQ', 'KQ'])
+const DRIVER_STATE_KEYS: ReadonlySet<string> = new Set(STATE_KEYS.filter((k) => (DRIVER_KEYS as readonly string[]).includes(k)))
 
 /**
  * Answer `q` as the state `config` describes. Throws StateQueryError when the
@@ -143,7 +144,7 @@ export function answerQuery (q: StateQuery, config: StateConfig, opts: RecordOpt
   const model = DEFAULT_HIT_MODEL[q.key]
   const noHit = opts.noHit?.[q.key] ?? model.noHit
   const rng = new Random(`${opts.seed}/${config.code}/${identity}`)
-  const driver = DRIVER_KEYS.has(q.key)
+  const driver = DRIVER_STATE_KEYS.has(q.key)
   const base = { replyKey: REPLY_FOR[q.key]!, from: driver ? config.driverOri : config.vehicleOri }
   if (rng.next() < noHit) return { ...base, status: 'nohit', records: [], message: NO_HIT_TEXT[q.key] }
   const count = model.max === 1 ? 1 : rng.range(1, model.max)

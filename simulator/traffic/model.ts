@@ -9,6 +9,7 @@
 import type { Directory } from '../../src/directory/directory.js'
 import { isFederal } from '../../src/directory/directory.js'
 import { JURISDICTIONS } from '../../src/directory/model.js'
+import { decisionSlot } from '../../src/message/keys.js'
 import { AliasTable } from './alias.js'
 import type { Calibration } from './calibration.js'
 import { PURPOSE_CODES, REASON_CODES } from '../../src/policy/types.js'
@@ -22,7 +23,7 @@ export type SentKey = (typeof SENT_KEYS)[number]
  * Decision slot of each sent key: the policy decides on the key the state sees
  * (DQG/RQG rewritten to DQ/RQ), slot = key index * 2 + IMQ (see policy/compile.ts).
  */
-export const SLOT_OF_SENT: Readonly<Int32Array> = Int32Array.from([0, 1, 2, 0, 6, 8, 8, 12, 14])
+export const SLOT_OF_SENT: Readonly<Int32Array> = Int32Array.from(SENT_KEYS.map((k) => k === 'DQ+IMQ' ? decisionSlot('DQ') + 1 : decisionSlot(k)))
 
 export const DESTINATIONS: readonly string[] = JURISDICTIONS
 

@@ -5,7 +5,7 @@
  * same table with a source (or "our choice") for every cell.
  */
 
-import { isQueryKey, type QueryKey } from './keys.js'
+import { decidedKey, isQueryKey, type QueryKey, SINGLE_STATE_KEYS } from './keys.js'
 
 /** What a destination code is; the hub classifies, since the region table is hub data. */
 export type DestinationClass = 'state' | 'region' | 'nl' | 'ori'
@@ -69,19 +69,17 @@ export function mkeOptions (key: string): string[] {
   return lines
 }
 
-/** Keys Nlets fans out to a region and rewrites before delivery (DOMAIN.md 3.2). */
+/** Keys Nlets fans out to a region and rewrites before delivery (DOMAIN.md 3.2): those the key table decides as another key. */
 export function isRegionalKey (key: string): boolean {
-  return key === 'DQG' || key === 'RQG'
+  return isQueryKey(key) && decidedKey(key) !== key
 }
 
-/** The key a state receives: DQG -> DQ, RQG -> RQ; others unchanged. */
+/** The key a state receives: DQG -> DQ, RQG -> RQ; others unchanged (the key table's `decidedAs`). */
 export function rewriteKey (key: string): string {
-  if (key === 'DQG') return 'DQ'
-  if (key === 'RQG') return 'RQ'
-  return key
+  return decidedKey(key)
 }
 
-/** Keys restricted to one state (DOMAIN.md 3.1: KQ, RPQ, CWQ). */
+/** Keys restricted to one state (DOMAIN.md 3.1: KQ, RPQ from the key table, and CWQ, which this switch does not carry). */
 export function singleStateKey (key: string): boolean {
-  return key === 'KQ' || key === 'RPQ' || key === 'CWQ'
+  return (SINGLE_STATE_KEYS as readonly string[]).includes(key) || key === 'CWQ'
 }

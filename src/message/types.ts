@@ -25,13 +25,13 @@ export interface Message {
 }
 
 /** Reply keys the switch and the states produce. */
+import { KEY_TABLE } from './keys.js'
+
 export const REPLY_KEYS = ['DR', 'DNR', 'KR', 'RR', 'RNR', 'RPR', 'ER', 'SM', 'AM'] as const
 export type ReplyKey = (typeof REPLY_KEYS)[number]
 
 /** The reply key a state answers a (rewritten) query key with. */
-export const REPLY_FOR: Readonly<Record<string, ReplyKey>> = {
-  DQ: 'DR', DQG: 'DR', DNQ: 'DNR', KQ: 'KR', RQ: 'RR', RQG: 'RR', RNQ: 'RNR', RPQ: 'RPR',
-}
+export const REPLY_FOR: Readonly<Record<string, ReplyKey>> = Object.fromEntries(KEY_TABLE.map((r) => [r.key, r.reply]))
 
 /** A photo returned with a DR/KR when IMQ/Y was sent and the state shares photos. */
 export interface Image {

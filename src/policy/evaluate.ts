@@ -4,18 +4,17 @@
  * array reads, no allocation, no scan of rules or list entries; cost does not
  * depend on deny-list sizes. Never throws: anything it cannot place fails closed.
  */
+import { decisionSlot, QUERY_KEYS } from '../message/keys.js'
 import type { CompiledPolicySet, CompiledRule, CompiledState, Row } from './compile.js'
 import type { Decision, PolicyRequest } from './types.js'
 
 /**
- * Slot base per key (key index * 2); the IMQ/Y flag adds one. DQG and RQG take
- * the DQ and RQ slots: the switch sends regional queries to each state as DQ and
- * RQ, so that is what a state decides (one meaning for every key; rules cannot
- * name DQG or RQG).
+ * Slot base per key as sent (the key table's decisionSlot): DQG and RQG take
+ * the DQ and RQ slots, since the switch sends regional queries to each state
+ * as DQ and RQ; the IMQ/Y flag adds one.
  */
-const KEY_SLOT: Readonly<Record<string, number>> = Object.freeze({
-  __proto__: null, DQ: 0, DNQ: 2, DQG: 0, KQ: 6, RQ: 8, RQG: 8, RNQ: 12, RPQ: 14,
-} as unknown as Record<string, number>)
+const KEY_SLOT: Readonly<Record<string, number>> = Object.freeze(Object.assign(Object.create(null) as Record<string, number>,
+  Object.fromEntries(QUERY_KEYS.map((k) => [k, decisionSlot(k)]))))
 
 export function decide (req: PolicyRequest, set: CompiledPolicySet): Decision {
   const st = set.states.get(req.state)

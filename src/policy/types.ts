@@ -5,7 +5,7 @@
  * decision contract). Plain data: no behaviour, no I/O.
  */
 import type { Place } from '../diagnostics.js'
-import { type KeyFamily, QUERY_KEYS, type QueryKey } from '../message/keys.js'
+import { type KeyFamily, type QueryKey, STATE_KEYS } from '../message/keys.js'
 
 export const EFFECTS = ['deny', 'allow', 'redact'] as const
 export type Effect = (typeof EFFECTS)[number]
@@ -16,7 +16,7 @@ export type DefaultEffect = 'allow' | 'deny'
  * them: the switch sends a regional query to each state as DQ or RQ (DOMAIN.md
  * 3.2), so a state decides it as DQ or RQ (message/rules.ts rewriteKey).
  */
-export const RULE_KEYS: readonly QueryKey[] = QUERY_KEYS.filter((k) => k !== 'DQG' && k !== 'RQG')
+export const RULE_KEYS: readonly QueryKey[] = STATE_KEYS
 
 /** Reply fields a redact rule may strip. */
 export const REDACT_FIELDS = ['photo', 'ssn', 'address', 'dob', 'description', 'owner'] as const

@@ -13,7 +13,7 @@ import type { Field, Image, ReplyKey } from '../../message/types.js'
 export interface StateQuery {
   /** Switch-assigned message id (for tracing). */
   readonly id: string
-  readonly key: 'DQ' | 'DNQ' | 'KQ' | 'RQ' | 'RNQ' | 'RPQ'
+  readonly key: StateKey
   /** Requesting ORI. */
   readonly ori: string
   /** The jurisdiction being asked. */
@@ -103,8 +103,8 @@ export const FAULT_SCHEMA = {
 } as const
 
 /** The query keys a state answers (StateQuery['key']), in a fixed order. */
-export const STATE_KEYS = ['DQ', 'DNQ', 'KQ', 'RQ', 'RNQ', 'RPQ'] as const
-export type StateKey = StateQuery['key']
+export { STATE_KEYS, type StateKey } from '../../message/keys.js'
+import type { StateKey } from '../../message/keys.js'
 
 /**
  * Thrown (or returned as HTTP 400 by a state server) when a state refuses a
