@@ -140,14 +140,14 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
   const phases: Record<string, DrainPhase> = {
     before: await drainPhase(opts, queued, seconds, undefined),
     sliced: await drainPhase(opts, queued, seconds, DRAIN_SLICE_MS),
-    fine: await drainPhase(opts, queued, seconds, 1),
+    coarse: await drainPhase(opts, queued, seconds, 4),
     unsliced: await drainPhase(opts, queued, seconds, Number.POSITIVE_INFINITY),
   }
   const drainRows: SuiteResult['rows'] = []
   const label: Record<string, string> = {
     before: 'no drain (IL up, nothing queued)',
     sliced: `drain of ${queued.toLocaleString('en-US')} in ${DRAIN_SLICE_MS} ms slices (the hub)`,
-    fine: `drain of ${queued.toLocaleString('en-US')} in 1 ms slices`,
+    coarse: `drain of ${queued.toLocaleString('en-US')} in 4 ms slices`,
     unsliced: `drain of ${queued.toLocaleString('en-US')} giving way only between batches of ${DRAIN_BATCH}`,
   }
   for (const [k, p] of Object.entries(phases)) {

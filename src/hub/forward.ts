@@ -3,8 +3,9 @@
  * Store-and-forward, the forwarding half: queued queries of a state that is
  * back are delivered oldest first, each decided again with the policy in force
  * (a query queued before a state began denying its sender gets the denial), and
- * their replies put in the senders' inboxes. The drain runs in slices of a few
- * milliseconds and gives way to other traffic between them; a slice's audit
+ * their replies put in the senders' inboxes. The drain runs in slices of about a
+ * millisecond (DRAIN_SLICE_MS) and gives way to other traffic between them for as long as the
+ * slice took (at most half the event loop goes to a drain); a slice's audit
  * lines reach the operating system before its replies reach the inboxes, and a
  * query leaves the queue only together with its reply (a crash in between
  * delivers it again, never loses it).
@@ -30,7 +31,7 @@ export interface Forwarder extends DeliveryEnv {
 }
 
 /** Time a drain keeps the event loop before giving way. */
-export const DRAIN_SLICE_MS = 4
+export const DRAIN_SLICE_MS = 1
 /** Queued queries read from the store at a time. */
 export const DRAIN_BATCH = 256
 
@@ -61,6 +62,10 @@ async function forwardOne (sw: Forwarder, item: Queued, dest: Destination): Prom
   return r.image === undefined ? out : { ...out, image: r.image }
 }
 
+function pause (ms: number): Promise<void> {
+  return new Promise((resolve) => { setTimeout(resolve, ms) })
+}
+
 /** Deliver a state's queue until it is empty or the state stops answering; returns how many were delivered. */
 export async function drainQueue (sw: Forwarder, state: string, dest: Destination): Promise<number> {
   const { queue } = sw.deps.state
@@ -87,7 +92,12 @@ export async function drainQueue (sw: Forwarder, state: string, dest: Destinatio
       done.push({ item, reply })
       if (performance.now() - sliceStart >= sliceMs) {
         await commit()
-        await nextTurn()
+        // Give way for as long as the slice took (commit included): the drain
+        // keeps at most half of the event loop, and the pause lets the loop
+        // poll for I/O more than once, so requests that need a few turns finish.
+        const took = performance.now() - sliceStart
+        if (sliceMs === Number.POSITIVE_INFINITY) await nextTurn()
+        else await pause(Math.max(1, Math.round(took)))
         sliceStart = performance.now()
       }
     }

@@ -15,7 +15,7 @@ t.test('store: the cost of keeping a query in each store, and other states\' lat
   t.equal(keep.length, 3, 'memory, SQLite NORMAL, SQLite FULL')
   for (const row of keep) for (const k of ['us/query, one per turn', 'us/query, 100 per turn', 'us/query forwarded']) t.ok(Number(row[k]) > 0, `${row.measure}: ${k} measured`)
   const drains = r.rows.filter((x) => String(x.measure).startsWith('other states'))
-  t.equal(drains.length, 4, 'before, sliced drain, finer slices, batches only')
+  t.equal(drains.length, 4, 'before, the hub\'s slices, coarser slices, batches only')
   t.equal(drains[0]!.drained, 0)
   t.same(drains.slice(1).map((d) => d.drained), [2000, 2000, 2000], 'every drain delivered everything')
   for (const row of drains) t.ok(Number(row['p99 ms']) > 0, `${row.measure}: latency measured`)
