@@ -42,6 +42,12 @@ export interface MessageOptions {
   readonly seed?: string
   /** Share of model messages sent in the JSON form (the rest as legacy text), 0-1. Default 0.2. */
   readonly jsonShare?: number
+  /**
+   * Share of DQ and RQ messages sent as multi-state queries (destination NL,
+   * every state that serves the key), 0-1. The real share is not public (a
+   * GAP); default DEFAULT_NL_SHARE. Each fans out to about 54 states.
+   */
+  readonly nlShare?: number
   /** Share of messages made malformed (an ER .14/.05/.03 ... expected), 0-1. */
   readonly invalid?: number
   /** Share of messages sent as an unknown ORI or on another line's token (an ER 403 expected), 0-1. */
@@ -60,6 +66,16 @@ export interface MessageSet {
 }
 
 export const DEFAULT_JSON_SHARE = 0.2
+/** Share of DQ/RQ sent to NL unless told otherwise: inferred, small (one NL query fans out to every state). */
+export const DEFAULT_NL_SHARE = 0.001
+
+/** Keys that may go to NL (message/rules.ts: DQ and RQ take states, regions or NL). */
+const NL_KEYS: ReadonlySet<string> = new Set(['DQ', 'RQ'])
+
+/** A legacy message sent to NL instead of its destination. */
+function toNl (text: string): string {
+  return text.replace(/^([A-Z]+)\.([A-Z0-9]{9})\.[A-Z0-9,]+\./, '$1.$2.NL.')
+}
 
 /** The faults `invalid` injects, in turn: each a different ER. */
 const BREAKS: ReadonlyArray<(text: string) => string> = [
@@ -81,6 +97,7 @@ export async function buildMessages (scenario: Scenario, o: MessageOptions): Pro
   const jsonShare = o.jsonShare ?? DEFAULT_JSON_SHARE
   const invalid = o.invalid ?? 0
   const spoof = o.spoof ?? 0
+  const nlShare = o.nlShare ?? DEFAULT_NL_SHARE
   const rng = new Random(`${seed}/load-messages`)
   const dir = p.set.directory
   const lines = [...new Set(dir.agencies.map((a) => a.line))].sort()
@@ -94,9 +111,17 @@ export async function buildMessages (scenario: Scenario, o: MessageOptions): Pro
     const token = tokenOf(q.line)
     if (token === undefined) { withoutToken++; continue }
     const component = dir.agencies[q.agency]!.component || 'local'
-    const dest = (q.sentKey === 'DQG' || q.sentKey === 'RQG') ? region(q.state) ?? q.state : q.state
+    const nl = NL_KEYS.has(q.sentKey === 'DQ+IMQ' ? 'DQ' : q.sentKey) && rng.next() < nlShare
+    const dest = nl ? 'NL' : (q.sentKey === 'DQG' || q.sentKey === 'RQG') ? region(q.state) ?? q.state : q.state
     const u = rng.next()
     const base = { key: q.sentKey, component, state: dest }
+    if (nl && u >= invalid + spoof) {
+      const json = rng.next() < jsonShare
+      const body = json ? JSON.stringify({ ...toJsonBody(q, region), DestinationORIID: ['NL'] }) : toNl(toLegacy(q, region))
+      out.push({ ...base, line: q.line, token, contentType: json ? 'application/json' : 'text/plain', body, kind: 'model' })
+      if (out.length === o.count) break
+      continue
+    }
     if (u < invalid) {
       out.push({ ...base, line: q.line, token, contentType: 'text/plain', body: BREAKS[breaks++ % BREAKS.length]!(toLegacy(q, region)), kind: 'invalid' })
     } else if (u < invalid + spoof) {

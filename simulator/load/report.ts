@@ -28,6 +28,8 @@ export interface LoadSettings {
   readonly jsonShare: number
   readonly invalid: number
   readonly spoof: number
+  /** Share of DQ and RQ sent to NL. */
+  readonly nlShare: number
   readonly tokens: string
   readonly thresholds: string[]
   readonly reload: { readonly dir: string | null, readonly hubPolicies: string | null, readonly atSeconds: number } | null

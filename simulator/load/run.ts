@@ -14,7 +14,7 @@ import { loadPolicySet } from '../../src/policy/load.js'
 import { loadScenario } from '../scenarios/load.js'
 import type { Progress } from './engine.js'
 import { compare, type Comparison } from './compare.js'
-import { buildMessages, DEFAULT_JSON_SHARE } from './messages.js'
+import { buildMessages, DEFAULT_JSON_SHARE, DEFAULT_NL_SHARE } from './messages.js'
 import { buildReport, type LoadReport, type LoadSettings } from './report.js'
 import type { Threshold } from './thresholds.js'
 import { runLoadInWorker } from './worker.js'
@@ -34,6 +34,8 @@ export interface LoadTestOptions {
   readonly jsonShare?: number
   readonly invalid: number
   readonly spoof: number
+  /** Share of DQ/RQ sent to NL (default DEFAULT_NL_SHARE). */
+  readonly nlShare?: number
   readonly tokens?: { readonly file: string, readonly map: ReadonlyMap<string, string> }
   readonly adminToken: string
   readonly thresholds: readonly Threshold[]
@@ -72,7 +74,7 @@ export async function runLoadTest (o: LoadTestOptions, onProgress?: (p: Progress
   const plannedTotal = o.mode === 'open' ? Math.round(o.rate * o.seconds) : 20_000
   const count = o.messages ?? Math.max(1, Math.min(20_000, plannedTotal))
   const set = await buildMessages(scenario, {
-    count, invalid: o.invalid, spoof: o.spoof,
+    count, invalid: o.invalid, spoof: o.spoof, ...(o.nlShare !== undefined ? { nlShare: o.nlShare } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.jsonShare !== undefined ? { jsonShare: o.jsonShare } : {}),
     ...(o.tokens !== undefined ? { tokens: o.tokens.map } : {}),
   })
@@ -80,7 +82,7 @@ export async function runLoadTest (o: LoadTestOptions, onProgress?: (p: Progress
   const settings: LoadSettings = {
     mode: o.mode, rate: o.mode === 'open' ? o.rate : null, durationSeconds: o.seconds, connections: o.connections, timeoutMs: o.timeoutMs,
     maxInFlight: o.maxInFlight, scenario: o.scenarioName, seed: set.seed, messages: set.messages.length, jsonShare: o.jsonShare ?? DEFAULT_JSON_SHARE,
-    invalid: o.invalid, spoof: o.spoof, tokens: o.tokens === undefined ? 'demo-<LINE>' : `${o.tokens.file} (${o.tokens.map.size} lines; ${set.withoutToken} sampled queries of other lines left out)`,
+    invalid: o.invalid, spoof: o.spoof, nlShare: o.nlShare ?? DEFAULT_NL_SHARE, tokens: o.tokens === undefined ? 'demo-<LINE>' : `${o.tokens.file} (${o.tokens.map.size} lines; ${set.withoutToken} sampled queries of other lines left out)`,
     thresholds: o.thresholds.map((t) => t.expr),
     reload: o.reload === undefined ? null : { dir: o.reload.dir ?? null, hubPolicies: o.reload.hubPolicies ?? null, atSeconds: o.reload.at * o.seconds },
   }

@@ -44,6 +44,7 @@ and the generator's own lateness is reported.
   --json-share F        share sent as JSON instead of legacy text (default 0.2)
   --invalid F           share of malformed messages (e.g. 0.01 or 1%), counted apart
   --spoof F             share of unknown or spoofed senders (e.g. 0.001), counted apart
+  --nl F                share of DQ and RQ sent to NL (multi-state; default 0.001: the real share is not public)
   --tokens FILE         line tokens, { "lines": { "IL": "<token>" } } (default: demo-<LINE>)
   --timeout D           a request not answered in D is a timeout (default 10s)
   --max-in-flight N     open model: beyond N outstanding, planned requests are dropped (default 10000)
@@ -72,7 +73,7 @@ export async function loadCommand (argv: string[], io: Io): Promise<number> {
   const { values: v } = parseFlags(argv, {
     target: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, 'closed-loop': { type: 'boolean' },
     connections: { type: 'string' }, scenario: { type: 'string' }, seed: { type: 'string' }, messages: { type: 'string' },
-    'json-share': { type: 'string' }, invalid: { type: 'string' }, spoof: { type: 'string' }, tokens: { type: 'string' },
+    'json-share': { type: 'string' }, invalid: { type: 'string' }, spoof: { type: 'string' }, nl: { type: 'string' }, tokens: { type: 'string' },
     timeout: { type: 'string' }, 'max-in-flight': { type: 'string' }, threshold: { type: 'string', multiple: true },
     json: { type: 'string' }, html: { type: 'string' }, compare: { type: 'string' }, tolerance: { type: 'string' },
     reload: { type: 'string' }, 'hub-policies': { type: 'string' }, 'reload-at': { type: 'string' }, 'admin-token': { type: 'string' },
@@ -125,7 +126,7 @@ export async function loadCommand (argv: string[], io: Io): Promise<number> {
     ...(v.messages !== undefined ? { messages: parsePositive('messages', v.messages) } : {}),
     ...(v.seed !== undefined ? { seed: v.seed } : {}),
     ...(v['json-share'] !== undefined ? { jsonShare: parseShare('json-share', v['json-share'], 0) } : {}),
-    invalid, spoof,
+    invalid, spoof, ...(v.nl !== undefined ? { nlShare: parseShare('nl', v.nl, 0) } : {}),
     ...(v.tokens !== undefined ? { tokens: { file: v.tokens, map: await readTokens(resolve(io.cwd, v.tokens)) } } : {}),
     adminToken, thresholds,
     ...(reloadAt !== undefined ? { reload: { at: reloadAt, ...(v.reload !== undefined ? { dir: resolve(io.cwd, v.reload), hubPolicies: resolve(io.cwd, v['hub-policies']!) } : {}) } } : {}),

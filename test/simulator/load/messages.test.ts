@@ -55,3 +55,26 @@ t.test('export formats', async (t) => {
   t.equal(toText(s.messages), s.messages.map((m) => m.body).join('\n') + '\n')
   t.equal(toNdjson([]), '')
 })
+
+t.test('multi-state queries (NL): a share of DQ and RQ, valid messages', async (t) => {
+  const { parseLegacy } = await import('../../../src/message/legacy.js')
+  const { parseJsonMessage } = await import('../../../src/message/json.js')
+  const { makeClassifier, validateMessage } = await import('../../../src/message/validate.js')
+  const classify = makeClassifier(['E1', 'E2', 'W1'])
+  const s = await buildMessages(scenario, { count: 3000, nlShare: 0.2 })
+  const nl = s.messages.filter((m) => m.state === 'NL')
+  const eligible = s.messages.filter((m) => m.key === 'DQ' || m.key === 'DQ+IMQ' || m.key === 'RQ')
+  t.ok(nl.length > 0.1 * eligible.length && nl.length < 0.3 * eligible.length, `about a fifth of ${eligible.length} DQ/RQ to NL (${nl.length})`)
+  t.ok(nl.every((m) => m.key === 'DQ' || m.key === 'DQ+IMQ' || m.key === 'RQ'), 'only keys that may go to NL')
+  for (const m of nl) {
+    const parsed = m.contentType === 'text/plain' ? parseLegacy(m.body) : parseJsonMessage(JSON.parse(m.body))
+    if (!parsed.ok) { t.fail(`${m.body}: ${parsed.error.text}`); continue }
+    t.same(parsed.message.destinations, ['NL'])
+    const invalid = validateMessage(parsed.message, { classify })
+    if (invalid !== undefined) t.fail(`${m.body}: ${invalid.text} ${invalid.detail}`)
+  }
+  const none = await buildMessages(scenario, { count: 3000, nlShare: 0 })
+  t.equal(none.messages.filter((m) => m.state === 'NL').length, 0, '--nl 0: none')
+  const byDefault = await buildMessages(scenario, { count: 3000 })
+  t.ok(byDefault.messages.filter((m) => m.state === 'NL').length <= 10, 'by default a small share')
+})
