@@ -10,7 +10,7 @@
 import { cpus, hostname } from 'node:os'
 import type { ReloadOutcome, RunResult } from './engine.js'
 import { BUCKET_BOUNDS_MS, type Percentiles } from './histogram.js'
-import type { GroupCounts, KindCounts, Mix, SecondCounts, StateCounts, TallyJson } from './tally.js'
+import type { Mix, SecondCounts, StateCounts, TallyJson } from './tally.js'
 import { evaluate, type MetricValues, type Threshold, type ThresholdResult } from './thresholds.js'
 import type { Comparison } from './compare.js'
 
@@ -44,7 +44,10 @@ export interface PhaseReport {
   readonly byState: Record<string, StateCounts>
 }
 
-export interface LoadReport {
+/** The tallies a report carries as the run counted them. */
+type Counted = Pick<TallyJson, 'http' | 'decisions' | 'replies' | 'er' | 'sm' | 'queued' | 'byState' | 'byComponent' | 'byKey' | 'injected'>
+
+export interface LoadReport extends Counted {
   readonly tool: 'nlets-sim load'
   readonly target: { url: string, policyVersion: string | null, policyVersionAfter: string | null }
   readonly settings: LoadSettings
@@ -57,16 +60,6 @@ export interface LoadReport {
   readonly generatorLatenessMs: Percentiles
   readonly errors: TallyJson['errors']
   readonly rates: { errorRate: number, denyRate: number }
-  readonly http: Record<string, number>
-  readonly decisions: Mix
-  readonly replies: Record<string, Record<string, number>>
-  readonly er: Record<string, number>
-  readonly sm: Record<string, number>
-  readonly queued: number
-  readonly byState: Record<string, StateCounts>
-  readonly byComponent: Record<string, GroupCounts>
-  readonly byKey: Record<string, GroupCounts>
-  readonly injected: Record<'invalid' | 'spoof', KindCounts>
   readonly latencyHistogram: { boundsMs: number[], counts: number[] }
   readonly series: SecondCounts[]
   readonly reload: (Omit<ReloadOutcome, 'phases'> & { phases: { before: PhaseReport, during: PhaseReport, after: PhaseReport } }) | null

@@ -12,23 +12,17 @@ import { NsimError } from '../../src/errors.js'
 import { formatDiagnostic } from '../../src/diagnostics.js'
 import { loadPolicySet } from '../../src/policy/load.js'
 import { loadScenario } from '../scenarios/load.js'
-import type { Progress } from './engine.js'
+import type { Progress, RunOptions } from './engine.js'
 import { compare, type Comparison } from './compare.js'
 import { buildMessages, DEFAULT_JSON_SHARE, DEFAULT_NL_SHARE } from './messages.js'
 import { buildReport, type LoadReport, type LoadSettings } from './report.js'
 import type { Threshold } from './thresholds.js'
 import { runLoadInWorker } from './worker.js'
 
-export interface LoadTestOptions {
-  readonly url: string
+/** A run as the engine takes it (its messages aside), and what the command adds. */
+export interface LoadTestOptions extends Pick<RunOptions, 'url' | 'mode' | 'rate' | 'seconds' | 'connections' | 'timeoutMs' | 'maxInFlight'> {
   readonly scenarioFile: string
   readonly scenarioName: string
-  readonly mode: 'open' | 'closed'
-  readonly rate: number
-  readonly seconds: number
-  readonly connections: number
-  readonly timeoutMs: number
-  readonly maxInFlight: number
   readonly messages?: number
   readonly seed?: string
   readonly jsonShare?: number
