@@ -3,6 +3,7 @@
  * Operator commands over a running hub's admin API: `fault`, `state-status`,
  * `reload` and `states`.
  */
+import { resolve } from 'node:path'
 import { Agent, request } from 'undici'
 import { STATE_KEYS } from '../hub/ports/endpoint.js'
 import { toJurisdiction } from '../directory/model.js'
@@ -42,10 +43,15 @@ neither flag, prints the current status. Prints the hub's answer.
   --disable-keys LIST   keys turned off, comma-separated (${STATE_KEYS.join(', ')});
                         \`none\` or '' turns every key back on
 ${COMMON}`,
-  reload: `usage: nlets-sim reload [options]
+  reload: `usage: nlets-sim reload [--shadow DIR | --target shadow] [options]
 
 Reload the hub's policy folder (POST /v1/admin/policies/reload). A set with any
 error is refused and the last good one stays: the errors are printed, exit 1.
+
+  --shadow DIR      evaluate the candidate set in DIR beside the live one, never
+                    enforced (starts shadowing, or replaces the shadow set);
+                    DIR as the hub sees it (resolved here to an absolute path)
+  --target shadow   reload the shadow set's own folder
 
 ${COMMON}`,
   states: `usage: nlets-sim states [--json] [options]
@@ -200,15 +206,21 @@ export async function stateStatusCommand (argv: string[], io: Io): Promise<numbe
 }
 
 export async function reloadCommand (argv: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(argv, CONNECTION_FLAGS, false)
+  const { values } = parseFlags(argv, { ...CONNECTION_FLAGS, shadow: { type: 'string' }, target: { type: 'string' } }, false)
   if (values.help === true) { io.out(USAGE.reload); return 0 }
+  if (values.target !== undefined && values.target !== 'live' && values.target !== 'shadow') throw usage(`--target must be live or shadow, got \`${values.target}\``)
+  if (values.shadow !== undefined && values.target === 'live') throw usage('--shadow DIR goes with the shadow set, not --target live')
+  if (values.shadow === '') throw usage('--shadow needs a folder')
   const c = connection(values)
-  const r = await call(io, c, 'POST', '/v1/admin/policies/reload', undefined, [422])
+  const shadow = values.shadow !== undefined || values.target === 'shadow'
+  const r = await call(io, c, 'POST', `/v1/admin/policies/reload${shadow ? '?target=shadow' : ''}`,
+    values.shadow === undefined ? undefined : { dir: resolve(io.cwd, values.shadow) }, [409, 422])
   if (!r.ok) return 1
   printJson(io, r.json)
+  if (r.status === 409) { io.err('nlets-sim: the hub runs no shadow set: give one with --shadow DIR'); return 1 }
   if (r.status === 422) {
     const errors = (r.json as { errors?: unknown } | undefined)?.errors
-    io.err(`nlets-sim: the hub refused the reload and kept the last good policy set${Array.isArray(errors) ? ` (${errors.length} error${errors.length === 1 ? '' : 's'})` : ''}`)
+    io.err(`nlets-sim: the hub refused the reload and kept the last good ${shadow ? 'shadow ' : ''}policy set${Array.isArray(errors) ? ` (${errors.length} error${errors.length === 1 ? '' : 's'})` : ''}`)
     return 1
   }
   return 0

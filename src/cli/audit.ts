@@ -12,6 +12,7 @@ import {
   type StoredAuditRecord,
 } from '../hub/audit-search.js'
 import { isQueryKey, QUERY_KEYS } from '../message/keys.js'
+import { PURPOSE_CODES } from '../policy/types.js'
 import { intFlag, type Io, parseFlags } from './io.js'
 
 const DEFAULT_FILE = 'var/audit.ndjson'
@@ -28,7 +29,10 @@ const FILTERS = `  --file FILE          audit file (default: NSIM_AUDIT_FILE, el
   --rule ID            rule id; \`none\` for the state's default (no rule matched)
   --kind K             decision (one per message and destination), delivery
                        (a queued query forwarded later) or refusal (a message refused whole)
-                       (a queued query delivered later)`
+  --imq                only queries that asked for the licence photo (IMQ/Y)
+  --purpose P          PUR/ code sent (C, F, E, D, J, S), or \`none\` for none sent
+  --shadow-disagree    only decisions the shadow set would have made otherwise
+                       (another effect or other redacted fields)`
 
 const USAGE = `usage: nlets-sim audit <search|stats> [options]
 
@@ -53,7 +57,8 @@ Exit status: 0 done, 1 the file cannot be read, 2 bad options.`
 const FILTER_FLAGS = {
   file: { type: 'string', multiple: true }, key: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
   source: { type: 'string' }, destination: { type: 'string' }, effect: { type: 'string' }, rule: { type: 'string' },
-  kind: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  kind: { type: 'string' }, imq: { type: 'boolean' }, purpose: { type: 'string' }, 'shadow-disagree': { type: 'boolean' },
+  json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const
 
 export async function auditCommand (argv: string[], io: Io): Promise<number> {
@@ -114,11 +119,18 @@ export function auditQueryFromFlags (v: FilterValues): AuditQuery {
   }
   const kind = oneOf('kind', v.kind, ['decision', 'delivery', 'refusal'])
   if (kind !== undefined) q.kind = kind as 'decision' | 'delivery' | 'refusal'
+  if (v.imq === true) q.imq = true
+  if (v.purpose !== undefined) {
+    const p = v.purpose.toUpperCase()
+    if (p !== 'NONE' && !(PURPOSE_CODES as readonly string[]).includes(p)) throw usage(`--purpose \`${v.purpose}\` is not a PUR/ code: expected ${PURPOSE_CODES.join(', ')} or none`)
+    q.purpose = p === 'NONE' ? null : p
+  }
+  if (v['shadow-disagree'] === true) q.shadowDisagree = true
   return q
 }
 
 /** The audit files named (each --file, `*` in a file name matching several), or the default; a label for messages. */
-function auditFiles (v: FilterValues, cwd: string): { files: string[], label: string } {
+export function auditFiles (v: FilterValues, cwd: string): { files: string[], label: string } {
   const env = process.env.NSIM_AUDIT_FILE
   const given = v.file ?? [env !== undefined && env !== '' && env !== 'off' ? env : DEFAULT_FILE]
   const files: string[] = []
@@ -137,12 +149,12 @@ function auditFiles (v: FilterValues, cwd: string): { files: string[], label: st
 }
 
 /** Warn (stderr) about skipped lines. */
-function reportMalformed (s: ScanSummary, file: string, io: Io): void {
+export function reportMalformed (s: ScanSummary, file: string, io: Io): void {
   if (s.malformed === 0) return
   io.err(`nlets-sim: skipped ${s.malformed} malformed line${s.malformed === 1 ? '' : 's'} in ${file} (first: ${s.firstMalformedFile === undefined ? '' : `${s.firstMalformedFile} `}line ${s.firstMalformedLine})`)
 }
 
-async function readOrFail<T> (file: string, io: Io, run: () => Promise<T>): Promise<T | undefined> {
+export async function readOrFail<T> (file: string, io: Io, run: () => Promise<T>): Promise<T | undefined> {
   try {
     return await run()
   } catch (err) {

@@ -135,7 +135,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
         : { statusCode: 503, code: 'NSIM_HUB_DRAINING', error: 'Service Unavailable', message: 'the hub is shutting down: send to another hub or retry' })
   })
   const rate = new LineBuckets({ rate: options.lineRate, burst: options.lineBurst ?? Math.max(1, options.lineRate * 2) }, options.now)
-  const ctx: HubContext = { options, sw, rate, store, shadow, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now() }
+  const ctx: HubContext = { options, sw, rate, store, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now() }
   if (options.docs) await registerDocs(app)
   registerErrorHandler(app, ctx)
   registerMessageRoutes(app, ctx)

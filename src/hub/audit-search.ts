@@ -30,6 +30,19 @@ export interface AuditQuery {
   /** Rule id; null: records no rule decided (the state's default). */
   readonly rule?: string | null
   readonly kind?: 'decision' | 'delivery' | 'refusal'
+  /** Only queries that asked for the licence photo. */
+  readonly imq?: boolean
+  /** PUR/ code sent; null: none sent. */
+  readonly purpose?: string | null
+  /** Only decisions the shadow set would have made otherwise (effect or redacted fields). */
+  readonly shadowDisagree?: boolean
+}
+
+/** The shadow decision of a record differs from the live one in effect or redacted fields. */
+export function shadowDisagrees (r: StoredAuditRecord): boolean {
+  if (r.kind === 'refusal' || r.shadow === undefined) return false
+  const fields = (x: readonly string[] | undefined): string => x === undefined ? '' : [...x].sort().join(',')
+  return r.shadow.effect !== r.effect || fields(r.shadow.redact) !== fields(r.redact)
 }
 
 export interface ScanSummary {
@@ -111,7 +124,13 @@ export function auditMatcher (q: AuditQuery): (r: StoredAuditRecord) => boolean 
     if (q.kind !== undefined && r.kind !== q.kind) return false
     if (q.key !== undefined && r.key !== q.key) return false
     // A refusal has no destination, effect or rule: a filter on them leaves it out.
-    if (r.kind === 'refusal' && (q.destination !== undefined || q.effect !== undefined || q.rule !== undefined)) return false
+    if (r.kind === 'refusal' && (q.destination !== undefined || q.effect !== undefined || q.rule !== undefined || q.imq !== undefined ||
+      q.purpose !== undefined || q.shadowDisagree !== undefined)) return false
+    if (r.kind !== 'refusal') {
+      if (q.imq === true && r.imq !== true) return false
+      if (q.purpose !== undefined && (r.purpose ?? null) !== q.purpose) return false
+      if (q.shadowDisagree === true && !shadowDisagrees(r)) return false
+    }
     const ori = r.ori ?? ''
     if (r.kind !== 'refusal') {
       if (q.destination !== undefined && r.destination !== q.destination) return false

@@ -29,7 +29,15 @@ export interface DecisionRecord {
   readonly replyKey: string
   readonly status: string
   readonly latencyMs: number
-  readonly shadow?: { effect: string, rule: string | null }
+  /** The decision's inputs besides key, ORI and destination: IMQ/Y sent, RSN/ and PUR/ (null: none sent), and when it was decided (epoch ms). */
+  readonly imq?: boolean
+  readonly reason?: string | null
+  readonly purpose?: string | null
+  readonly decidedAt?: number
+  /** Fields a redact decision strips. */
+  readonly redact?: readonly string[]
+  /** The shadow set's decision, when one runs. */
+  readonly shadow?: { effect: string, rule: string | null, policyVersion?: string, redact?: readonly string[] }
   /** `delivery` only: the decision the query was queued under, and its policy version. */
   readonly queued?: { effect: string, rule: string | null, policyVersion: string }
 }
@@ -79,6 +87,10 @@ function orNull (s: string | null): string {
   return s === null ? 'null' : str(s)
 }
 
+function list (xs: readonly string[]): string {
+  return `[${xs.map(str).join(',')}]`
+}
+
 /** ISO 8601 time of `ms`, the seconds part cached (every record of a second shares it). */
 export class IsoClock {
   #second = Number.NaN
@@ -102,13 +114,20 @@ export function auditLine (r: AuditRecord, time: string): string {
       `"line":${orNull(r.line)},"httpStatus":${r.httpStatus},"code":${str(r.code)},"reason":${str(r.reason.slice(0, REFUSAL_REASON_CHARS))}}\n`
   }
   const latency = Number.isFinite(r.latencyMs) ? String(r.latencyMs) : 'null'
-  const shadow = r.shadow === undefined ? '' : `,"shadow":{"effect":${str(r.shadow.effect)},"rule":${orNull(r.shadow.rule)}}`
+  const sh = r.shadow
+  const shadow = sh === undefined
+    ? ''
+    : `,"shadow":{"effect":${str(sh.effect)},"rule":${orNull(sh.rule)}${sh.policyVersion === undefined ? '' : `,"policyVersion":${str(sh.policyVersion)}`}` +
+      `${sh.redact === undefined ? '' : `,"redact":${list(sh.redact)}`}}`
+  const inputs = (r.imq === undefined ? '' : `,"imq":${r.imq}`) + (r.reason === undefined ? '' : `,"reason":${orNull(r.reason)}`) +
+    (r.purpose === undefined ? '' : `,"purpose":${orNull(r.purpose)}`) + (r.decidedAt === undefined ? '' : `,"decidedAt":${r.decidedAt}`) +
+    (r.redact === undefined ? '' : `,"redact":${list(r.redact)}`)
   const queued = r.queued === undefined
     ? ''
     : `,"queued":{"effect":${str(r.queued.effect)},"rule":${orNull(r.queued.rule)},"policyVersion":${str(r.queued.policyVersion)}}`
   return `{"level":30,"time":"${time}","kind":"${r.kind}","id":${str(r.id)},"key":${str(r.key)},"ori":${str(r.ori)},"line":${str(r.line)},` +
     `"destination":${str(r.destination)},"effect":${str(r.effect)},"rule":${orNull(r.rule)},"policyVersion":${str(r.policyVersion)},` +
-    `"replyKey":${str(r.replyKey)},"status":${str(r.status)},"latencyMs":${latency}${shadow}${queued}}\n`
+    `"replyKey":${str(r.replyKey)},"status":${str(r.status)},"latencyMs":${latency}${inputs}${shadow}${queued}}\n`
 }
 
 /** Pending audit text handed to the operating system at once, at the latest. */

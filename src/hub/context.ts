@@ -18,7 +18,6 @@ export interface HubContext {
   /** Per-line rate limit (token buckets). */
   readonly rate: LineBuckets
   readonly store: PolicyStore
-  readonly shadow: PolicyStore | undefined
   readonly destinations: ReadonlyMap<string, Destination>
   readonly credentials: Credentials
   readonly adminToken: string

@@ -53,7 +53,9 @@ async function forwardOne (sw: Forwarder, item: Queued, dest: Destination): Prom
     effect: decision.effect, rule: decision.rule, policyVersion: decision.policyVersion, replyKey: r.key, status: r.status,
     latencyMs: sw.now() - item.receivedAt,
     queued: { effect: item.decision.effect, rule: item.decision.rule, policyVersion: item.decision.policyVersion },
-    ...(shadow ? { shadow: { effect: shadow.effect, rule: shadow.rule } } : {}),
+    imq: item.image, reason: item.fields.RSN ?? null, purpose: item.fields.PUR ?? null, decidedAt: now,
+    ...(decision.redact ? { redact: decision.redact } : {}),
+    ...(shadow ? { shadow: { effect: shadow.effect, rule: shadow.rule, policyVersion: shadow.policyVersion, ...(shadow.redact ? { redact: shadow.redact } : {}) } } : {}),
   })
   const out: InboxReply = {
     id: `${item.messageId}.${state}`, messageId: item.messageId, control: item.control ?? null, key: r.key, from: r.from, to: r.to,

@@ -15,7 +15,10 @@ export interface HubMetrics {
   /** Count a message by key and outcome (`ok`, `er`, `unauthorized`, `forbidden`). */
   message: (key: string, outcome: string) => void
   er: (code: string) => void
+  /** The shadow set would answer differently (another effect or other redacted fields). */
   shadowDisagreement: (destination: string) => void
+  /** The shadow set decides the same by another rule. */
+  shadowRuleOnly: (destination: string) => void
   /** Seconds the switch took for a message, from receipt to reply. */
   observeLatency: (seconds: number) => void
   /** Seconds a state endpoint took to answer (HTTP states and states with simulated latency). */
@@ -46,7 +49,11 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
   })
   const ers = new Counter({ name: 'nsim_er_total', help: 'ER error replies by Nlets code', labelNames: ['code'] as const, registers: [registry] })
   const shadow = new Counter({
-    name: 'nsim_shadow_disagreements_total', help: 'Decisions where the shadow policy disagrees with the live one',
+    name: 'nsim_shadow_disagreements_total', help: 'Decisions where the shadow policy would answer differently (another effect or other redacted fields)',
+    labelNames: ['destination'] as const, registers: [registry],
+  })
+  const shadowRule = new Counter({
+    name: 'nsim_shadow_rule_only_total', help: 'Decisions the shadow policy makes the same by another rule',
     labelNames: ['destination'] as const, registers: [registry],
   })
   const notStored = new Counter({
@@ -89,6 +96,7 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
     },
     er: (code) => { ers.inc({ code }) },
     shadowDisagreement: (destination) => { shadow.inc({ destination }) },
+    shadowRuleOnly: (destination) => { shadowRule.inc({ destination }) },
     observeLatency: (s) => { latency.observe(s) },
     // Only states that take time are timed (rare next to the counters above): no tally needed.
     observeState: (state, s) => { stateLatency.observe({ state }, s) },

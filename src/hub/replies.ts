@@ -28,6 +28,10 @@ export interface DecisionOut {
   readonly effect: string
   readonly rule: string | null
   readonly policyVersion: string
+  /** Fields a redact decision strips. */
+  readonly redact?: readonly string[]
+  /** The shadow set's decision, when asked for (`?shadow=1`) and a shadow set runs. */
+  readonly shadow?: { effect: string, rule: string | null, policyVersion: string, redact?: readonly string[] }
 }
 
 export interface SwitchResult {
@@ -45,6 +49,8 @@ export interface Outcome {
   readonly reply: ReplyOut
   readonly decision: Decision
   readonly body?: string
+  /** The shadow set's decision, when one runs. */
+  readonly shadow?: Decision
 }
 
 /** What the reply clock needs from the switch. */

@@ -31,7 +31,7 @@ import { mergeMultiState } from './msq.js'
 import type { StateKey } from './ports/endpoint.js'
 import type { SwitchState } from './ports/state.js'
 import type { RegionTable } from './regions.js'
-import { type Outcome, type ReplyOut, stamp, type SwitchResult } from './replies.js'
+import { type DecisionOut, type Outcome, type ReplyOut, stamp, type SwitchResult } from './replies.js'
 
 export type { DecisionOut, ReplyOut, SwitchResult } from './replies.js'
 
@@ -58,6 +58,26 @@ export interface SwitchDeps {
 }
 
 /** A message as received: legacy text, or a parsed JSON body with its text (`raw`, quoted by an ER). */
+export interface HandleOptions {
+  /** Add each destination's shadow decision to the result's decisions (when a shadow set runs). */
+  readonly withShadow?: boolean
+}
+
+/** A decision as the audit keeps the shadow's. */
+export function shadowOf (d: Decision): { effect: string, rule: string | null, policyVersion: string, redact?: readonly string[] } {
+  return d.redact === undefined
+    ? { effect: d.effect, rule: d.rule, policyVersion: d.policyVersion }
+    : { effect: d.effect, rule: d.rule, policyVersion: d.policyVersion, redact: d.redact }
+}
+
+function decisionOut (o: Outcome, withShadow: boolean): DecisionOut {
+  const d = o.decision
+  const base: DecisionOut = d.redact === undefined
+    ? { destination: o.state, effect: d.effect, rule: d.rule, policyVersion: d.policyVersion }
+    : { destination: o.state, effect: d.effect, rule: d.rule, policyVersion: d.policyVersion, redact: d.redact }
+  return withShadow && o.shadow !== undefined ? { ...base, shadow: shadowOf(o.shadow) } : base
+}
+
 export type Inbound = { readonly kind: 'text', readonly text: string } | { readonly kind: 'json', readonly body: unknown, readonly raw?: string }
 
 const ALLOW_ALL = (version: string): Decision => ({ effect: 'allow', rule: null, policyVersion: version })
@@ -83,6 +103,7 @@ export class Switch implements DeliveryEnv {
   readonly #draining = new Map<string, Promise<number>>()
   #seq = 0
   #stopping = false
+  #shadow: PolicyStore | undefined
 
   constructor (deps: SwitchDeps, options: SwitchOptions) {
     this.deps = deps
@@ -91,6 +112,17 @@ export class Switch implements DeliveryEnv {
     this.now = deps.now ?? Date.now
     this.timeZone = options.timeZone
     this.observeState = deps.metrics?.observeState
+    this.#shadow = deps.shadow
+  }
+
+  /** The candidate set evaluated beside the live one, never enforced (none: undefined). */
+  get shadow (): PolicyStore | undefined {
+    return this.#shadow
+  }
+
+  /** Start, replace or stop shadow evaluation (a shadow reload with another folder). */
+  setShadow (store: PolicyStore | undefined): void {
+    this.#shadow = store
   }
 
   get sequences (): SwitchState['sequences'] {
@@ -118,7 +150,7 @@ export class Switch implements DeliveryEnv {
   }
 
   /** Handle one message sent on `line`. Never throws for bad input. */
-  async handle (input: Inbound, line: string): Promise<SwitchResult> {
+  async handle (input: Inbound, line: string, opts: HandleOptions = {}): Promise<SwitchResult> {
     const receivedAt = this.now()
     const id = this.nextId()
     const raw = input.kind === 'text' ? input.text : input.raw ?? safeStringify(input.body)
@@ -134,7 +166,7 @@ export class Switch implements DeliveryEnv {
     if (agency.line !== line) {
       return this.refuse(id, 403, messageError('.01', `sending ORI \`${m.ori}\` belongs to line ${agency.line}; this connection is line ${line}`), raw, m.ori, line, receivedAt)
     }
-    return await this.#route(id, m, line, receivedAt)
+    return await this.#route(id, m, line, receivedAt, opts)
   }
 
   /** The live decision for one destination (allow-all with filtering off), and the shadow's when a shadow set runs. */
@@ -146,18 +178,20 @@ export class Switch implements DeliveryEnv {
       ...(input.fields.RSN ? { reason: input.fields.RSN } : {}), ...(input.fields.PUR ? { purpose: input.fields.PUR } : {}),
     }
     const decision = !this.options.filtering ? ALLOW_ALL(set.version) : st === undefined ? set.unknownState : decideState(req, st, set)
-    const shadowSet = this.deps.shadow?.current
+    const shadowSet = this.#shadow?.current
     let shadow: Decision | undefined
     if (shadowSet !== undefined) {
       const sst = shadowSet.states.get(state)
       shadow = sst === undefined ? shadowSet.unknownState : decideState(req, sst, shadowSet)
-      if (shadow.effect !== decision.effect || shadow.rule !== decision.rule) this.deps.metrics?.shadowDisagreement(state)
+      // A disagreement is a different effect or different redacted fields; a different rule alone is counted apart.
+      if (disagrees(decision, shadow)) this.deps.metrics?.shadowDisagreement(state)
+      else if (shadow.rule !== decision.rule) this.deps.metrics?.shadowRuleOnly(state)
     }
     this.deps.metrics?.decision(input.key, state, decision.effect, decision.rule)
     return { decision, shadow, denialText: st?.denialText ?? '' }
   }
 
-  async #route (id: string, m: Message, line: string, receivedAt: number): Promise<SwitchResult> {
+  async #route (id: string, m: Message, line: string, receivedAt: number, opts: HandleOptions): Promise<SwitchResult> {
     const key = rewriteKey(m.key) as StateKey
     const fields = fieldMap(m)
     const image = fields.IMQ === 'Y'
@@ -179,13 +213,16 @@ export class Switch implements DeliveryEnv {
       this.deps.audit.write({
         kind: 'decision', id, key: m.key, ori: m.ori, line, destination: state, effect: decision.effect, rule: decision.rule,
         policyVersion: decision.policyVersion, replyKey: reply.key, status: reply.status, latencyMs: this.now() - receivedAt,
-        ...(shadow ? { shadow: { effect: shadow.effect, rule: shadow.rule } } : {}),
+        imq: image, reason: fields.RSN ?? null, purpose: fields.PUR ?? null, decidedAt: receivedAt,
+        ...(decision.redact ? { redact: decision.redact } : {}),
+        ...(shadow ? { shadow: shadowOf(shadow) } : {}),
       })
-      return d.body === undefined ? { state, reply, decision } : { state, reply, decision, body: d.body }
+      const out: Outcome = d.body === undefined ? { state, reply, decision } : { state, reply, decision, body: d.body }
+      return shadow === undefined ? out : { ...out, shadow }
     }
     // Most messages have one destination: no Promise.all for them.
     const outcomes = states.length === 1 ? [await one(states[0]!)] : await Promise.all(states.map(one))
-    const decisions = outcomes.map((o) => ({ destination: o.state, effect: o.decision.effect, rule: o.decision.rule, policyVersion: o.decision.policyVersion }))
+    const decisions = outcomes.map((o) => decisionOut(o, opts.withShadow === true))
     const replies = multiState ? mergeMultiState(this, leg, outcomes) : outcomes.map((o) => o.reply)
     this.deps.metrics?.message(m.key, 'ok')
     this.deps.metrics?.observeLatency((this.now() - receivedAt) / 1000)
@@ -277,6 +314,16 @@ export class Switch implements DeliveryEnv {
       if (this.#draining.get(state) === p) this.#draining.delete(state)
     }
   }
+}
+
+/** Redacted fields of a decision, as one comparable string. */
+function redacted (d: Decision): string {
+  return d.redact === undefined ? '' : [...d.redact].sort().join(',')
+}
+
+/** The shadow would answer differently: another effect, or other fields stripped. */
+export function disagrees (live: Decision, shadow: Decision): boolean {
+  return live.effect !== shadow.effect || redacted(live) !== redacted(shadow)
 }
 
 /** JSON text of a body handed over without its text (callers in process); never throws. */

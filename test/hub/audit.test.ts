@@ -29,8 +29,15 @@ const decision: fc.Arbitrary<AuditRecord> = fc.record({
   id: text, key: text, ori: text, line: text, destination: text, effect: text,
   rule: fc.option(text, { nil: null }), policyVersion: text, replyKey: text, status: text,
   latencyMs: fc.oneof(fc.nat(100_000), fc.double({ noNaN: true, min: 0, max: 1e6 })),
-}).chain((r) => fc.option(fc.record({ effect: text, rule: fc.option(text, { nil: null }) }), { nil: undefined })
-  .map((shadow) => (shadow === undefined ? r : { ...r, shadow })))
+}).chain((r) => fc.option(fc.record({
+  imq: fc.boolean(), reason: fc.option(text, { nil: null }), purpose: fc.option(text, { nil: null }), decidedAt: fc.nat(),
+}), { nil: undefined }).map((inputs) => (inputs === undefined ? r : { ...r, ...inputs })))
+  .chain((r) => fc.option(fc.array(text, { maxLength: 3 }), { nil: undefined }).map((redact) => (redact === undefined ? r : { ...r, redact })))
+  .chain((r) => fc.option(fc.oneof(
+    fc.record({ effect: text, rule: fc.option(text, { nil: null }) }),
+    fc.record({ effect: text, rule: fc.option(text, { nil: null }), policyVersion: text }),
+    fc.record({ effect: text, rule: fc.option(text, { nil: null }), policyVersion: text, redact: fc.array(text, { maxLength: 3 }) }),
+  ), { nil: undefined }).map((shadow) => (shadow === undefined ? r : { ...r, shadow })))
   .chain((r) => fc.option(fc.record({ effect: text, rule: fc.option(text, { nil: null }), policyVersion: text }), { nil: undefined })
     .map((queued) => (queued === undefined ? r : { ...r, queued })))
 const refusal: fc.Arbitrary<AuditRecord> = fc.record({

@@ -30,16 +30,16 @@ export interface Sent {
   body: {
     id: string
     replies: Array<{ key: string, from: string, to: string, text: string, state?: string, status: string, image?: { mime: string, data: string }, summary?: Record<string, string[]> }>
-    decisions: Array<{ destination: string, effect: string, rule: string | null, policyVersion: string }>
+    decisions: Array<{ destination: string, effect: string, rule: string | null, policyVersion: string, redact?: string[], shadow?: { effect: string, rule: string | null, policyVersion: string } }>
   }
   text: string
 }
 
 /** POST a legacy text (string) or JSON (object) message as `line` (token demo-<line>, or none when line is null). */
-export async function send (hub: Hub, line: string | null, message: string | object, headers: Record<string, string> = {}): Promise<Sent> {
+export async function send (hub: Hub, line: string | null, message: string | object, headers: Record<string, string> = {}, query = ''): Promise<Sent> {
   const res = await hub.app.inject({
     method: 'POST',
-    url: '/v1/messages',
+    url: `/v1/messages${query}`,
     headers: {
       'content-type': typeof message === 'string' ? 'text/plain' : 'application/json',
       ...(line === null ? {} : { authorization: `Bearer demo-${line}` }),

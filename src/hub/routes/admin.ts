@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { FAULT_SCHEMA, type StateFault, STATE_KEYS } from '../ports/endpoint.js'
 import { toJurisdiction } from '../../directory/model.js'
-import { formatDiagnostic } from '../../diagnostics.js'
+import { type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js'
+import { PolicyStore } from '../../policy/store.js'
 import type { HubContext } from '../context.js'
 import { isAdmin, unauthorized } from './access.js'
 import { errorSchema } from './schemas.js'
@@ -76,12 +77,38 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
       return { state: d.state, status: d.status, disabledKeys: [...d.disabledKeys] }
     })
 
-    admin.post('/v1/admin/policies/reload', { schema: { summary: 'Reload the policy folder; refused (last good set kept) on any error' } }, async (_req, reply) => {
-      const r = await ctx.store.reload()
-      return await reply.code(r.ok ? 200 : 422).send({
-        ok: r.ok, version: r.version, previousVersion: r.previousVersion,
-        errors: r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic),
-      })
+    admin.post<{ Querystring: { target?: 'live' | 'shadow' }, Body: { dir?: string } | undefined }>('/v1/admin/policies/reload', {
+      schema: {
+        summary: 'Reload the policy folder, or the shadow set (?target=shadow, optionally from another folder: { "dir": ... }); refused (last good set kept) on any error',
+        querystring: { type: 'object', additionalProperties: false, properties: { target: { type: 'string', enum: ['live', 'shadow'], default: 'live' } } },
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { dir: { type: 'string', minLength: 1, maxLength: 4096 } } },
+      },
+    }, async (req, reply) => {
+      const errorsOf = (d: readonly Diagnostic[]): string[] => d.filter((x) => x.severity === 'error').map(formatDiagnostic)
+      if (req.query.target !== 'shadow') {
+        if (req.body?.dir !== undefined) return await reply.code(400).send({ statusCode: 400, code: 'NSIM_HUB_BAD_REQUEST', error: 'Bad Request', message: 'the live set reloads its own folder: `dir` is for ?target=shadow' })
+        const r = await ctx.store.reload()
+        return await reply.code(r.ok ? 200 : 422).send({ ok: r.ok, target: 'live', version: r.version, previousVersion: r.previousVersion, errors: errorsOf(r.diagnostics) })
+      }
+      const previous = ctx.sw.shadow?.current.version ?? null
+      if (req.body?.dir !== undefined) {
+        // A shadow set from another folder: loaded whole, or refused with the old one kept.
+        const opened = await PolicyStore.open(req.body.dir).catch((err: Error) => err)
+        if (opened instanceof Error) return await reply.code(422).send({ ok: false, target: 'shadow', version: previous, previousVersion: previous, errors: [opened.message] })
+        if (hasErrors(opened.diagnostics)) return await reply.code(422).send({ ok: false, target: 'shadow', version: previous, previousVersion: previous, errors: errorsOf(opened.diagnostics) })
+        ctx.sw.setShadow(opened.store)
+        return { ok: true, target: 'shadow', dir: opened.store.dir, version: opened.store.current.version, previousVersion: previous, errors: [] }
+      }
+      const shadow = ctx.sw.shadow
+      if (shadow === undefined) return await reply.code(409).send({ statusCode: 409, code: 'NSIM_HUB_BAD_REQUEST', error: 'Conflict', message: 'no shadow set runs: give its folder, { "dir": "..." }' })
+      const r = await shadow.reload()
+      return await reply.code(r.ok ? 200 : 422).send({ ok: r.ok, target: 'shadow', dir: shadow.dir, version: r.version, previousVersion: r.previousVersion, errors: errorsOf(r.diagnostics) })
+    })
+
+    admin.delete('/v1/admin/policies/shadow', { schema: { summary: 'Stop evaluating a shadow set' } }, async () => {
+      const previous = ctx.sw.shadow?.current.version ?? null
+      ctx.sw.setShadow(undefined)
+      return { ok: true, target: 'shadow', version: null, previousVersion: previous }
     })
   })
 }

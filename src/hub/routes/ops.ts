@@ -26,7 +26,7 @@ export function registerOpsRoutes (app: FastifyInstance, ctx: HubContext): void 
     for (const [s, d] of ctx.destinations) (states[d.health] ??= []).push(s)
     const set = ctx.store.current
     return {
-      status: 'ok', policyVersion: set.version, shadowVersion: ctx.shadow?.current.version ?? null,
+      status: 'ok', policyVersion: set.version, shadowVersion: ctx.sw.shadow?.current.version ?? null,
       uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000), states,
       queued: Object.values(ctx.sw.deps.state.queue.depths()).reduce((a, b) => a + b, 0), store: ctx.sw.deps.state.kind,
       failedClosed: [...set.states.values()].filter((s) => s.policy === undefined).map((s) => s.state),

@@ -21,13 +21,19 @@ export const replySchema = {
   },
 } as const
 
+const decisionFields = {
+  effect: { type: 'string', enum: ['allow', 'deny', 'redact'] },
+  rule: { type: ['string', 'null'] },
+  policyVersion: { type: 'string' },
+  redact: { type: 'array', items: { type: 'string' }, description: 'fields a redact decision strips' },
+} as const
+
 export const decisionSchema = {
   type: 'object',
   properties: {
     destination: { type: 'string' },
-    effect: { type: 'string', enum: ['allow', 'deny', 'redact'] },
-    rule: { type: ['string', 'null'] },
-    policyVersion: { type: 'string' },
+    ...decisionFields,
+    shadow: { type: 'object', description: 'the shadow set\'s decision (?shadow=1, when a shadow set runs)', properties: decisionFields },
   },
 } as const
 
