@@ -14,6 +14,7 @@ const SUITES: Record<string, () => Promise<{ run: (o: SuiteOptions) => Promise<S
   store: async () => await import('./suites/store.js'),
   generator: async () => await import('./suites/generator.js'),
   'policy-diff': async () => await import('./suites/policy-diff.js'),
+  'audit-replay': async () => await import('./suites/audit-replay.js'),
 }
 
 export async function runBench (argv: string[], out: (s: string) => void = console.log): Promise<number> {

@@ -11,7 +11,12 @@ import { NsimError } from '../errors.js'
 import { intFlag, type Io, parseFlags, processIo } from './io.js'
 import { PACKAGE_ROOT } from './paths.js'
 import { loadScenario, parseScenario, ScenarioError } from '../../simulator/scenarios/load.js'
+import { formatAuditReplayText, replayAudit } from '../../simulator/replay/audit-replay.js'
 import { runReplay } from '../../simulator/replay/run.js'
+import { formatDiagnostic } from '../diagnostics.js'
+import { loadPolicySet } from '../policy/load.js'
+import { auditFiles } from './audit.js'
+import { givenFolder } from './paths.js'
 import type { ReplayReport } from '../../simulator/replay/report.js'
 import { formatReportText, int } from '../../simulator/replay/report-text.js'
 import { formatReportHtml } from '../../simulator/replay/report-html.js'
@@ -19,6 +24,7 @@ import { formatReportHtml } from '../../simulator/replay/report-html.js'
 const SCENARIOS = 'simulator/scenarios'
 
 const USAGE = `usage: nlets-sim replay --scenario NAME|FILE [options]
+       nlets-sim replay --audit FILE [--audit FILE]... --policies CANDIDATE [--json FILE]
        nlets-sim replay --list
 
 Replay a scenario's traffic (by default a year, about 290 million queries)
@@ -34,15 +40,54 @@ denied and redacted, by requester component, rule and key.
   --quiet               no progress on stderr
   --list                list the scenarios with their descriptions
 
+Recorded traffic: with --audit, every decision of the hub's audit file(s) (a *
+in a file name takes several) is decided again under the CANDIDATE policy
+folder, and what would change is reported as \`policy diff\` groups it, with
+how many recorded queries each change moves (--json FILE, or - for stdout).
+
 Exit codes: 0 done, 1 the scenario file is invalid, 2 usage error.`
+
+/** `replay --audit`: recorded decisions decided again under a candidate folder. */
+async function replayRecorded (auditArgs: string[], policiesArg: string, json: string | undefined, io: Io): Promise<number> {
+  const dir = givenFolder(io.cwd, policiesArg, 'policy folder', 'states')
+  const { files, label } = auditFiles({ file: auditArgs }, io.cwd)
+  const loaded = await loadPolicySet(dir)
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
+  if (errors.length > 0) {
+    for (const d of errors.slice(0, 20)) io.err(formatDiagnostic(d))
+    io.err(`nlets-sim: the candidate ${policiesArg} has ${errors.length} error${errors.length === 1 ? '' : 's'}: fix them first (nlets-sim policy check)`)
+    return 1
+  }
+  let report
+  try {
+    report = await replayAudit(files, loaded.set)
+  } catch (err) {
+    io.err(`nlets-sim: cannot read ${label}: ${(err as Error).message}`)
+    return 1
+  }
+  if (json !== '-') io.out(formatAuditReplayText(report))
+  if (json !== undefined) {
+    const text = JSON.stringify(report, null, 2)
+    if (json === '-') io.out(text)
+    else await write(json, text, 'JSON report', io, false)
+  }
+  return 0
+}
 
 export async function replayCommand (argv: string[], io: Io): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) { io.out(USAGE); return 0 }
   const { values } = parseFlags(argv, {
     scenario: { type: 'string' }, days: { type: 'string' }, workers: { type: 'string' }, json: { type: 'string' },
-    html: { type: 'string' }, quiet: { type: 'boolean' }, list: { type: 'boolean' },
+    html: { type: 'string' }, quiet: { type: 'boolean' }, list: { type: 'boolean' }, audit: { type: 'string', multiple: true },
+    policies: { type: 'string' },
   }, false)
   if (values.list) return await list(io)
+  if (values.audit !== undefined) {
+    if (values.scenario !== undefined) throw new NsimError('NSIM_CLI_USAGE', '--audit replays recorded traffic: it does not take --scenario')
+    if (values.policies === undefined) throw new NsimError('NSIM_CLI_USAGE', '--audit needs --policies CANDIDATE (the folder to decide the recorded queries with)')
+    return await replayRecorded(values.audit, values.policies, values.json, io)
+  }
+  if (values.policies !== undefined) throw new NsimError('NSIM_CLI_USAGE', '--policies goes with --audit (a scenario names its own policies)')
   if (values.scenario === undefined) throw new NsimError('NSIM_CLI_USAGE', `replay needs --scenario NAME|FILE (scenarios: ${(await scenarioNames(io)).join(', ')})`)
   const days = values.days === undefined ? undefined : intFlag('days', values.days, 0)
   if (days !== undefined && (days < 1 || days > 3660)) throw new NsimError('NSIM_CLI_USAGE', `--days must be from 1 to 3660, got \`${values.days}\``)
