@@ -9,7 +9,8 @@ import { isOri, toJurisdiction } from '../directory/model.js'
 import { type Diagnostic, diag, formatDiagnostic } from '../diagnostics.js'
 import { NsimError } from '../errors.js'
 import { isQueryKey } from '../message/keys.js'
-import { type Explanation, explain } from '../policy/explain.js'
+import { explain } from '../policy/explain.js'
+import { explanationJson, explanationText } from '../policy/explain-format.js'
 import { lintPolicySet } from '../policy/lint.js'
 import { loadPolicySet, type PolicyLoad } from '../policy/load.js'
 import { loadTestCases, runPolicyTests } from '../policy/test-runner.js'
@@ -184,10 +185,6 @@ function toRequest (r: RawRequest, where: string): PolicyRequest {
   }
 }
 
-function explanationJson (e: Explanation): Record<string, unknown> {
-  return { ...e, request: { ...e.request, time: new Date(e.request.time).toISOString() } }
-}
-
 async function explainCmd (argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     ori: { type: 'string' }, to: { type: 'string' }, key: { type: 'string' }, imq: { type: 'boolean' },
@@ -206,19 +203,11 @@ async function explainCmd (argv: string[], io: Io): Promise<number> {
   const req = toRequest({ ori: values.ori, to: values.to, key: values.key, imq: values.imq, reason: values.reason, purpose: values.purpose, at: values.at }, '')
   const loaded = await load(dir, values.directory, io)
   const e = explain(req, loaded.set)
-  const to = req.state
   if (values.json) {
     io.out(JSON.stringify(explanationJson(e), null, 2))
     return e.consistent ? 0 : 1
   }
-  for (const line of e.summary) io.out(line)
-  if (e.denialText) io.out(`Denial text: "${e.denialText}"`)
-  io.out('')
-  io.out(`decision: ${e.decision.effect}   rule: ${e.decision.rule ?? '(default)'}   policy version: ${e.decision.policyVersion}`)
-  if (e.rules.length) {
-    io.out(`rules of ${to}, in order:`)
-    e.rules.forEach((r, i) => io.out(`  ${i + 1}. ${r.rule} (${r.effect}) ${r.matched ? 'MATCHES' : 'no match'}: ${r.reasons.join('; ')}`))
-  }
+  for (const line of explanationText(e)) io.out(line)
   if (!e.consistent) io.err('internal error: the compiled engine and the reference disagree on this request')
   return e.consistent ? 0 : 1
 }

@@ -32,6 +32,8 @@ export interface DecisionOut {
   readonly redact?: readonly string[]
   /** The shadow set's decision, when asked for (`?shadow=1`) and a shadow set runs. */
   readonly shadow?: { effect: string, rule: string | null, policyVersion: string, redact?: readonly string[] }
+  /** The rule-by-rule explanation, when asked for (`?explain=1`): the lines and the JSON of `policy explain`. */
+  readonly explanation?: { text: readonly string[], json: Record<string, unknown> }
 }
 
 export interface SwitchResult {

@@ -20,7 +20,10 @@ import type { Message } from '../message/types.js'
 import { type DestinationClassifier, fieldMap, makeClassifier, validateMessage } from '../message/validate.js'
 import { decideState } from '../policy/evaluate.js'
 import type { PolicyStore } from '../policy/store.js'
-import type { Decision } from '../policy/types.js'
+import type { CompiledPolicySet } from '../policy/compile.js'
+import { explain } from '../policy/explain.js'
+import { explanationJson, explanationText } from '../policy/explain-format.js'
+import type { Decision, PolicyRequest } from '../policy/types.js'
 import { type Audit, REFUSAL_REASON_CHARS } from './audit.js'
 import { deliver, type DeliveryEnv, type Leg, notAnswering, statusReply } from './deliver.js'
 import type { Destination } from './destinations.js'
@@ -61,6 +64,8 @@ export interface SwitchDeps {
 export interface HandleOptions {
   /** Add each destination's shadow decision to the result's decisions (when a shadow set runs). */
   readonly withShadow?: boolean
+  /** Add each destination's rule-by-rule explanation (as `policy explain` gives it) to the decisions. */
+  readonly explain?: boolean
 }
 
 /** A decision as the audit keeps the shadow's. */
@@ -70,12 +75,17 @@ export function shadowOf (d: Decision): { effect: string, rule: string | null, p
     : { effect: d.effect, rule: d.rule, policyVersion: d.policyVersion, redact: d.redact }
 }
 
-function decisionOut (o: Outcome, withShadow: boolean): DecisionOut {
+function decisionOut (o: Outcome, opts: HandleOptions, request: (state: string) => PolicyRequest, set: CompiledPolicySet): DecisionOut {
   const d = o.decision
-  const base: DecisionOut = d.redact === undefined
+  let out: DecisionOut = d.redact === undefined
     ? { destination: o.state, effect: d.effect, rule: d.rule, policyVersion: d.policyVersion }
     : { destination: o.state, effect: d.effect, rule: d.rule, policyVersion: d.policyVersion, redact: d.redact }
-  return withShadow && o.shadow !== undefined ? { ...base, shadow: shadowOf(o.shadow) } : base
+  if (opts.withShadow === true && o.shadow !== undefined) out = { ...out, shadow: shadowOf(o.shadow) }
+  if (opts.explain === true) {
+    const e = explain(request(o.state), set)
+    out = { ...out, explanation: { text: explanationText(e), json: explanationJson(e) } }
+  }
+  return out
 }
 
 export type Inbound = { readonly kind: 'text', readonly text: string } | { readonly kind: 'json', readonly body: unknown, readonly raw?: string }
@@ -222,7 +232,11 @@ export class Switch implements DeliveryEnv {
     }
     // Most messages have one destination: no Promise.all for them.
     const outcomes = states.length === 1 ? [await one(states[0]!)] : await Promise.all(states.map(one))
-    const decisions = outcomes.map((o) => decisionOut(o, opts.withShadow === true))
+    const set = this.deps.store.current
+    const request = (state: string): PolicyRequest => ({
+      ori: m.ori, state, key, image, time: receivedAt, ...(fields.RSN ? { reason: fields.RSN } : {}), ...(fields.PUR ? { purpose: fields.PUR } : {}),
+    })
+    const decisions = outcomes.map((o) => decisionOut(o, opts, request, set))
     const replies = multiState ? mergeMultiState(this, leg, outcomes) : outcomes.map((o) => o.reply)
     this.deps.metrics?.message(m.key, 'ok')
     this.deps.metrics?.observeLatency((this.now() - receivedAt) / 1000)

@@ -47,7 +47,7 @@ async function unauthorized (reply: FastifyReply, why: string): Promise<FastifyR
 }
 
 export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): void {
-  app.post<{ Querystring: { shadow?: string } }>('/v1/messages', {
+  app.post<{ Querystring: { shadow?: string, explain?: string } }>('/v1/messages', {
     // The schema documents the body (OpenAPI); the switch parses and validates
     // it itself, with Nlets ER codes, so the route skips Ajv on the hot path.
     validatorCompiler: () => () => true,
@@ -57,7 +57,13 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
         'A malformed message gets HTTP 400 with an ER reply from NL0000000 in the same shape (413: body over the limit; 415: content type ' +
         'other than text/plain or application/json; 401/403: line checks). `Accept: text/plain` returns the replies as text.',
       headers: { type: 'object', properties: { authorization: { type: 'string', description: 'Bearer <line token>' } } },
-      querystring: { type: 'object', properties: { shadow: { type: 'string', enum: ['0', '1'], description: '1: each decision also gives the shadow set\'s (when one runs)' } } },
+      querystring: {
+        type: 'object',
+        properties: {
+          shadow: { type: 'string', enum: ['0', '1'], description: '1: each decision also gives the shadow set\'s (when one runs)' },
+          explain: { type: 'string', enum: ['0', '1'], description: '1: each decision also gives its rule-by-rule explanation (as `nlets-sim policy explain`)' },
+        },
+      },
       body: { oneOf: [{ type: 'string', description: 'legacy text message' }, messageJsonSchema] },
       response: {
         200: messageResponseSchema, 400: messageResponseSchema, 401: messageResponseSchema, 403: messageResponseSchema,
@@ -76,7 +82,7 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
     const result = line === undefined
       ? ctx.sw.unauthorized(raw, why!)
       : await ctx.sw.handle(typeof req.body === 'string' ? { kind: 'text', text: req.body } : { kind: 'json', body: req.body, raw }, line,
-        (req.query as { shadow?: string } | undefined)?.shadow === '1' ? { withShadow: true } : {})
+        { withShadow: req.query?.shadow === '1', explain: req.query?.explain === '1' })
     return await answer(req, reply, ctx, result)
   })
 

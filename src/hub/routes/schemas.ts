@@ -34,6 +34,10 @@ export const decisionSchema = {
     destination: { type: 'string' },
     ...decisionFields,
     shadow: { type: 'object', description: 'the shadow set\'s decision (?shadow=1, when a shadow set runs)', properties: decisionFields },
+    explanation: {
+      type: 'object', description: 'the rule-by-rule explanation (?explain=1), as `nlets-sim policy explain` gives it',
+      properties: { text: { type: 'array', items: { type: 'string' } }, json: { type: 'object', additionalProperties: true } },
+    },
   },
 } as const
 
