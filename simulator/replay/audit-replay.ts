@@ -20,6 +20,7 @@ import { decidedKey, isQueryKey, type QueryKey } from '../../src/message/keys.js
 import type { CompiledPolicySet } from '../../src/policy/compile.js'
 import { decide } from '../../src/policy/evaluate.js'
 import type { Decision } from '../../src/policy/types.js'
+import { esc } from './report-html.js'
 
 /** A decision as recorded or as the candidate makes it. */
 export interface Side { readonly effect: string, readonly rule: string | null, readonly redact: readonly string[] }
@@ -302,4 +303,31 @@ export function formatAuditReplayText (r: AuditReplayReport): string {
     out.push(`  ${c.state} ${c.key}${ctx ? ` ${ctx}` : ''}: ${fmt(c.before)} -> ${fmt(c.after)} [${c.access}] x${c.count.toLocaleString('en-US')} (${c.distinctOris} requesters: ${who})`)
   }
   return out.join('\n')
+}
+
+/** The report as one self-contained HTML page (no external resource; every text escaped). */
+export function formatAuditReplayHtml (r: AuditReplayReport): string {
+  const fmt = (s: Side): string => `${s.effect}${s.redact.length ? ` (${s.redact.join(', ')})` : ''} by ${s.rule ?? 'the default'}`
+  const rows = r.changes.map((c) => {
+    const ctx = [c.imq ? 'IMQ/Y' : '', c.context.reason === null ? '' : `RSN/${c.context.reason}`, c.context.purpose === null ? '' : `PUR/${c.context.purpose}`].filter(Boolean).join(' ')
+    const who = Object.entries(c.byComponent).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ')
+    return `<tr class="${esc(c.access)}"><td>${esc(c.state)}</td><td>${esc(c.key)}</td><td>${esc(ctx)}</td><td>${esc(fmt(c.before))}</td><td>${esc(fmt(c.after))}</td>` +
+      `<td>${esc(c.access)}</td><td class="n">${esc(c.count.toLocaleString('en-US'))}</td><td>${esc(who)}</td><td>${esc(c.oris.slice(0, 20).join(' '))}${c.distinctOris > 20 ? ' ...' : ''}</td></tr>`
+  }).join('\n')
+  const text = formatAuditReplayText(r).split('\n').slice(0, 3)
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>nlets-sim: recorded traffic under ${esc(r.candidate)}</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222 }
+table { border-collapse: collapse; margin-top: 1em } th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top }
+th { background: #f4f4f4 } td.n { text-align: right } tr.lost td { background: #fdecea } tr.gained td { background: #eaf7ea } tr.unchanged td { color: #666 }
+</style></head><body>
+<h1>Recorded traffic decided again</h1>
+${text.map((l) => `<p>${esc(l)}</p>`).join('\n')}
+${r.changes.length === 0 ? '<p>No recorded query would be decided otherwise.</p>' : `<table>
+<tr><th>state</th><th>key</th><th>context</th><th>recorded</th><th>candidate</th><th>access</th><th>queries</th><th>by component</th><th>requesters</th></tr>
+${rows}
+</table>`}
+</body></html>
+`
 }

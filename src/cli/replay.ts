@@ -11,7 +11,7 @@ import { NsimError } from '../errors.js'
 import { intFlag, type Io, parseFlags, processIo } from './io.js'
 import { PACKAGE_ROOT } from './paths.js'
 import { loadScenario, parseScenario, ScenarioError } from '../../simulator/scenarios/load.js'
-import { formatAuditReplayText, replayAudit } from '../../simulator/replay/audit-replay.js'
+import { formatAuditReplayHtml, formatAuditReplayText, replayAudit } from '../../simulator/replay/audit-replay.js'
 import { runReplay } from '../../simulator/replay/run.js'
 import { formatDiagnostic } from '../diagnostics.js'
 import { loadPolicySet } from '../policy/load.js'
@@ -24,7 +24,7 @@ import { formatReportHtml } from '../../simulator/replay/report-html.js'
 const SCENARIOS = 'simulator/scenarios'
 
 const USAGE = `usage: nlets-sim replay --scenario NAME|FILE [options]
-       nlets-sim replay --audit FILE [--audit FILE]... --policies CANDIDATE [--json FILE]
+       nlets-sim replay --audit FILE [--audit FILE]... --policies CANDIDATE [--json FILE] [--html FILE]
        nlets-sim replay --list
 
 Replay a scenario's traffic (by default a year, about 290 million queries)
@@ -43,12 +43,13 @@ denied and redacted, by requester component, rule and key.
 Recorded traffic: with --audit, every decision of the hub's audit file(s) (a *
 in a file name takes several) is decided again under the CANDIDATE policy
 folder, and what would change is reported as \`policy diff\` groups it, with
-how many recorded queries each change moves (--json FILE, or - for stdout).
+how many recorded queries each change moves (--json FILE, or - for stdout;
+--html FILE, one self-contained page).
 
 Exit codes: 0 done, 1 the scenario file is invalid, 2 usage error.`
 
 /** `replay --audit`: recorded decisions decided again under a candidate folder. */
-async function replayRecorded (auditArgs: string[], policiesArg: string, json: string | undefined, io: Io): Promise<number> {
+async function replayRecorded (auditArgs: string[], policiesArg: string, json: string | undefined, html: string | undefined, io: Io): Promise<number> {
   const dir = givenFolder(io.cwd, policiesArg, 'policy folder', 'states')
   const { files, label } = auditFiles({ file: auditArgs }, io.cwd)
   const loaded = await loadPolicySet(dir)
@@ -71,6 +72,7 @@ async function replayRecorded (auditArgs: string[], policiesArg: string, json: s
     if (json === '-') io.out(text)
     else await write(json, text, 'JSON report', io, false)
   }
+  if (html !== undefined) await write(html, formatAuditReplayHtml(report), 'HTML report', io, false)
   return 0
 }
 
@@ -85,7 +87,7 @@ export async function replayCommand (argv: string[], io: Io): Promise<number> {
   if (values.audit !== undefined) {
     if (values.scenario !== undefined) throw new NsimError('NSIM_CLI_USAGE', '--audit replays recorded traffic: it does not take --scenario')
     if (values.policies === undefined) throw new NsimError('NSIM_CLI_USAGE', '--audit needs --policies CANDIDATE (the folder to decide the recorded queries with)')
-    return await replayRecorded(values.audit, values.policies, values.json, io)
+    return await replayRecorded(values.audit, values.policies, values.json, values.html, io)
   }
   if (values.policies !== undefined) throw new NsimError('NSIM_CLI_USAGE', '--policies goes with --audit (a scenario names its own policies)')
   if (values.scenario === undefined) throw new NsimError('NSIM_CLI_USAGE', `replay needs --scenario NAME|FILE (scenarios: ${(await scenarioNames(io)).join(', ')})`)
