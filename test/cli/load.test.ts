@@ -13,20 +13,12 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { type Io } from '../../src/cli/io.js'
-import { main } from '../../src/cli/main.js'
+import { run } from './helpers.js'
 import { buildHub, type Hub } from '../../src/hub/app.js'
 
 delete process.env.NSIM_ADMIN_TOKEN
 delete process.env.NSIM_HUB_URL
 
-async function run (...argv: string[]): Promise<{ code: number, out: string, err: string }> {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  const io: Io = { cwd: process.cwd(), out: (s) => { stdout.push(s) }, err: (s) => { stderr.push(s) } }
-  const code = await main(argv, io)
-  return { code, out: stdout.join('\n'), err: stderr.join('\n') }
-}
 
 async function listen (hub: Hub): Promise<string> {
   await hub.app.listen({ port: 0, host: '127.0.0.1' })

@@ -7,8 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import type { Io } from '../../src/cli/io.js'
-import { main } from '../../src/cli/main.js'
+import { run } from './helpers.js'
 import { buildHub } from '../../src/hub/app.js'
 import { tempAudit } from '../hub/helpers.js'
 import { copyPolicies } from '../policy/helpers.js'
@@ -16,13 +15,6 @@ import { copyPolicies } from '../policy/helpers.js'
 delete process.env.NSIM_ADMIN_TOKEN
 delete process.env.NSIM_AUDIT_FILE
 
-async function run (...argv: string[]): Promise<{ code: number, out: string, err: string }> {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  const io: Io = { cwd: process.cwd(), out: (s) => { stdout.push(s) }, err: (s) => { stderr.push(s) } }
-  const code = await main(argv, io)
-  return { code, out: stdout.join('\n'), err: stderr.join('\n') }
-}
 
 t.test('reload --shadow, traffic, shadow report and the audit filters', async (t) => {
   const audit = tempAudit()

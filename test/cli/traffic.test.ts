@@ -8,16 +8,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { type Io } from '../../src/cli/io.js'
-import { main } from '../../src/cli/main.js'
+import { run } from './helpers.js'
 
-async function run (...argv: string[]): Promise<{ code: number, out: string, err: string }> {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  const io: Io = { cwd: process.cwd(), out: (s) => { stdout.push(s) }, err: (s) => { stderr.push(s) } }
-  const code = await main(argv, io)
-  return { code, out: stdout.join('\n'), err: stderr.join('\n') }
-}
 
 const tmp = await mkdtemp(join(tmpdir(), 'nsim-traffic-'))
 t.teardown(async () => { await rm(tmp, { recursive: true, force: true }) })
