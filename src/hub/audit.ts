@@ -12,6 +12,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import pino from 'pino'
 import { format, NsimError } from '../errors.js'
+import type { Decision } from '../policy/types.js'
 
 /** One (message, destination): its decision and what became of it. */
 export interface DecisionRecord {
@@ -75,6 +76,24 @@ export interface Audit {
 const DONE = Promise.resolve()
 
 export const noAudit: Audit = { write: () => {}, written: async () => await DONE, flush: async () => {}, close: async () => {} }
+
+/** A decision as the audit (and a reply's `shadow`) keeps it. */
+export function auditedDecision (d: Decision): { effect: string, rule: string | null, policyVersion: string, redact?: readonly string[] } {
+  return d.redact === undefined
+    ? { effect: d.effect, rule: d.rule, policyVersion: d.policyVersion }
+    : { effect: d.effect, rule: d.rule, policyVersion: d.policyVersion, redact: d.redact }
+}
+
+/** The decision part of a decision or delivery record: the decision, its inputs, and the shadow's when one runs. */
+export function decisionFields (d: Decision, shadow: Decision | undefined, input: { image: boolean, fields: Readonly<Record<string, string>>, time: number }):
+  Pick<DecisionRecord, 'effect' | 'rule' | 'policyVersion' | 'imq' | 'reason' | 'purpose' | 'decidedAt' | 'redact' | 'shadow'> {
+  const f = {
+    effect: d.effect, rule: d.rule, policyVersion: d.policyVersion,
+    imq: input.image, reason: input.fields.RSN ?? null, purpose: input.fields.PUR ?? null, decidedAt: input.time,
+  }
+  const withRedact = d.redact === undefined ? f : { ...f, redact: d.redact }
+  return shadow === undefined ? withRedact : { ...withRedact, shadow: auditedDecision(shadow) }
+}
 
 /** Printable ASCII other than `"` and `\`: written between quotes as it is. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/

@@ -13,7 +13,7 @@
 import { performance } from 'node:perf_hooks'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Decision } from '../policy/types.js'
-import type { Audit } from './audit.js'
+import { type Audit, decisionFields } from './audit.js'
 import { deliver, type DeliveryEnv, type Leg } from './deliver.js'
 import type { Destination } from './destinations.js'
 import type { StateKey } from './ports/endpoint.js'
@@ -44,18 +44,16 @@ async function forwardOne (sw: Forwarder, item: Queued, dest: Destination): Prom
     ...(item.control !== undefined ? { control: item.control } : {}),
   }
   const now = sw.now()
-  const { decision, shadow, denialText } = sw.decide(state, { ori: item.ori, key: item.key, image: item.image, fields: item.fields, time: now })
+  const input = { ori: item.ori, key: item.key, image: item.image, fields: item.fields, time: now }
+  const { decision, shadow, denialText } = sw.decide(state, input)
   const d = await deliver(sw, leg, state, dest, decision, denialText)
   if (d.unavailable !== undefined || d.reply.status === 'noanswer') return undefined
   const r = d.reply
   sw.deps.audit.write({
     kind: 'delivery', id: item.messageId, key: item.sentKey, ori: item.ori, line: item.line, destination: state,
-    effect: decision.effect, rule: decision.rule, policyVersion: decision.policyVersion, replyKey: r.key, status: r.status,
-    latencyMs: sw.now() - item.receivedAt,
+    replyKey: r.key, status: r.status, latencyMs: sw.now() - item.receivedAt,
     queued: { effect: item.decision.effect, rule: item.decision.rule, policyVersion: item.decision.policyVersion },
-    imq: item.image, reason: item.fields.RSN ?? null, purpose: item.fields.PUR ?? null, decidedAt: now,
-    ...(decision.redact ? { redact: decision.redact } : {}),
-    ...(shadow ? { shadow: { effect: shadow.effect, rule: shadow.rule, policyVersion: shadow.policyVersion, ...(shadow.redact ? { redact: shadow.redact } : {}) } } : {}),
+    ...decisionFields(decision, shadow, input),
   })
   const out: InboxReply = {
     id: `${item.messageId}.${state}`, messageId: item.messageId, control: item.control ?? null, key: r.key, from: r.from, to: r.to,

@@ -24,7 +24,7 @@ import type { CompiledPolicySet } from '../policy/compile.js'
 import { explain } from '../policy/explain.js'
 import { explanationJson, explanationText } from '../policy/explain-format.js'
 import type { Decision, PolicyRequest } from '../policy/types.js'
-import { type Audit, REFUSAL_REASON_CHARS } from './audit.js'
+import { type Audit, auditedDecision, decisionFields, REFUSAL_REASON_CHARS } from './audit.js'
 import { deliver, type DeliveryEnv, type Leg, notAnswering, statusReply } from './deliver.js'
 import type { Destination } from './destinations.js'
 import { expandDestinations } from './expand.js'
@@ -44,7 +44,7 @@ export interface SwitchOptions {
   /** false: every destination is allowed without consulting policies (benchmarks). */
   readonly filtering: boolean
   readonly timeZone?: string
-  /** Milliseconds a store-and-forward drain keeps the event loop before giving way (default DRAIN_SLICE_MS, 4). */
+  /** Milliseconds a store-and-forward drain keeps the event loop before giving way (default DRAIN_SLICE_MS). */
   readonly drainSliceMs?: number
 }
 
@@ -60,7 +60,6 @@ export interface SwitchDeps {
   readonly now?: () => number
 }
 
-/** A message as received: legacy text, or a parsed JSON body with its text (`raw`, quoted by an ER). */
 export interface HandleOptions {
   /** Add each destination's shadow decision to the result's decisions (when a shadow set runs). */
   readonly withShadow?: boolean
@@ -68,26 +67,35 @@ export interface HandleOptions {
   readonly explain?: boolean
 }
 
-/** A decision as the audit keeps the shadow's. */
-export function shadowOf (d: Decision): { effect: string, rule: string | null, policyVersion: string, redact?: readonly string[] } {
-  return d.redact === undefined
-    ? { effect: d.effect, rule: d.rule, policyVersion: d.policyVersion }
-    : { effect: d.effect, rule: d.rule, policyVersion: d.policyVersion, redact: d.redact }
+/** The engine's request for one destination of a message. */
+function policyRequest (state: string, input: DecisionInput): PolicyRequest {
+  const req: { -readonly [K in keyof PolicyRequest]: PolicyRequest[K] } = { ori: input.ori, state, key: input.key, image: input.image, time: input.time }
+  if (input.fields.RSN) req.reason = input.fields.RSN
+  if (input.fields.PUR) req.purpose = input.fields.PUR
+  return req
 }
 
-function decisionOut (o: Outcome, opts: HandleOptions, request: (state: string) => PolicyRequest, set: CompiledPolicySet): DecisionOut {
+/** One destination's decision as the sender gets it; the shadow's and the explanation only when asked for. */
+function decisionOut (o: Outcome, opts: HandleOptions, input: DecisionInput, set: CompiledPolicySet): DecisionOut {
   const d = o.decision
   let out: DecisionOut = d.redact === undefined
     ? { destination: o.state, effect: d.effect, rule: d.rule, policyVersion: d.policyVersion }
     : { destination: o.state, effect: d.effect, rule: d.rule, policyVersion: d.policyVersion, redact: d.redact }
-  if (opts.withShadow === true && o.shadow !== undefined) out = { ...out, shadow: shadowOf(o.shadow) }
+  if (opts.withShadow === true && o.shadow !== undefined) out = { ...out, shadow: auditedDecision(o.shadow) }
   if (opts.explain === true) {
-    const e = explain(request(o.state), set)
+    const e = explain(policyRequest(o.state, input), set)
     out = { ...out, explanation: { text: explanationText(e), json: explanationJson(e) } }
   }
   return out
 }
 
+/** The key a raw message starts with, for refusals: a query key, else null (so metric labels stay a fixed set). */
+function sentKeyOf (raw: string): string | null {
+  const key = /^[A-Z]{2,4}(?=\.)/.exec(raw)?.[0]
+  return key !== undefined && isQueryKey(key) ? key : null
+}
+
+/** A message as received: legacy text, or a parsed JSON body with its text (`raw`, quoted by an ER). */
 export type Inbound = { readonly kind: 'text', readonly text: string } | { readonly kind: 'json', readonly body: unknown, readonly raw?: string }
 
 const ALLOW_ALL = (version: string): Decision => ({ effect: 'allow', rule: null, policyVersion: version })
@@ -183,10 +191,7 @@ export class Switch implements DeliveryEnv {
   decide (state: string, input: DecisionInput): { decision: Decision, shadow?: Decision | undefined, denialText: string } {
     const set = this.deps.store.current
     const st = set.states.get(state)
-    const req = {
-      ori: input.ori, state, key: input.key, image: input.image, time: input.time,
-      ...(input.fields.RSN ? { reason: input.fields.RSN } : {}), ...(input.fields.PUR ? { purpose: input.fields.PUR } : {}),
-    }
+    const req = policyRequest(state, input)
     const decision = !this.options.filtering ? ALLOW_ALL(set.version) : st === undefined ? set.unknownState : decideState(req, st, set)
     const shadowSet = this.#shadow?.current
     let shadow: Decision | undefined
@@ -221,11 +226,8 @@ export class Switch implements DeliveryEnv {
       else if (multiState) reply = notAnswering(this, leg, state, d.unavailable)
       else reply = await this.#enqueue(leg, m.key, state, decision)
       this.deps.audit.write({
-        kind: 'decision', id, key: m.key, ori: m.ori, line, destination: state, effect: decision.effect, rule: decision.rule,
-        policyVersion: decision.policyVersion, replyKey: reply.key, status: reply.status, latencyMs: this.now() - receivedAt,
-        imq: image, reason: fields.RSN ?? null, purpose: fields.PUR ?? null, decidedAt: receivedAt,
-        ...(decision.redact ? { redact: decision.redact } : {}),
-        ...(shadow ? { shadow: shadowOf(shadow) } : {}),
+        kind: 'decision', id, key: m.key, ori: m.ori, line, destination: state, replyKey: reply.key, status: reply.status,
+        latencyMs: this.now() - receivedAt, ...decisionFields(decision, shadow, input),
       })
       const out: Outcome = d.body === undefined ? { state, reply, decision } : { state, reply, decision, body: d.body }
       return shadow === undefined ? out : { ...out, shadow }
@@ -233,10 +235,7 @@ export class Switch implements DeliveryEnv {
     // Most messages have one destination: no Promise.all for them.
     const outcomes = states.length === 1 ? [await one(states[0]!)] : await Promise.all(states.map(one))
     const set = this.deps.store.current
-    const request = (state: string): PolicyRequest => ({
-      ori: m.ori, state, key, image, time: receivedAt, ...(fields.RSN ? { reason: fields.RSN } : {}), ...(fields.PUR ? { purpose: fields.PUR } : {}),
-    })
-    const decisions = outcomes.map((o) => decisionOut(o, opts, request, set))
+    const decisions = outcomes.map((o) => decisionOut(o, opts, input, set))
     const replies = multiState ? mergeMultiState(this, leg, outcomes) : outcomes.map((o) => o.reply)
     this.deps.metrics?.message(m.key, 'ok')
     this.deps.metrics?.observeLatency((this.now() - receivedAt) / 1000)
@@ -265,9 +264,8 @@ export class Switch implements DeliveryEnv {
     const to = replyOri(claimed)
     const clock = stamp(this, { receivedAt, inSeq: line === null ? 0 : this.sequences.next(`in:${line}`), line })
     const text = formatEr(error, raw, to, clock)
-    const key = /^[A-Z]{2,4}(?=\.)/.exec(raw)?.[0] ?? null
-    // Metric labels take values from fixed sets only: an unknown key is `?`.
-    this.deps.metrics?.message(key !== null && isQueryKey(key) ? key : '?', line === null ? 'unauthorized' : httpStatus === 400 ? 'er' : 'forbidden')
+    const key = sentKeyOf(raw)
+    this.deps.metrics?.message(key ?? '?', line === null ? 'unauthorized' : httpStatus === 400 ? 'er' : 'forbidden')
     this.deps.metrics?.er(error.code)
     this.deps.audit.write({
       kind: 'refusal', id, key, ori: to === '' ? null : to, line, httpStatus, code: error.code,
@@ -289,8 +287,8 @@ export class Switch implements DeliveryEnv {
       ...stamp(this, { receivedAt: now, inSeq: this.sequences.next(`in:${line}`), line }), key: 'SM', from: SWITCH_ORI, to,
       body: `LINE ${line} OVER ITS RATE OF ${rate} MESSAGES A SECOND: MESSAGE NOT ACCEPTED, RESEND AFTER ${retryAfterSeconds} S`,
     })
-    const key = /^[A-Z]{2,4}(?=\.)/.exec(raw)?.[0] ?? null
-    this.deps.metrics?.message(key !== null && isQueryKey(key) ? key : '?', 'rate-limited')
+    const key = sentKeyOf(raw)
+    this.deps.metrics?.message(key ?? '?', 'rate-limited')
     this.deps.audit.write({ kind: 'refusal', id, key, ori: to === '' ? null : to, line, httpStatus: 429, code: 'rate', reason: `over the line's rate of ${rate} a second` })
     return { id, httpStatus: 429, decisions: [], replies: [{ key: 'SM', from: SWITCH_ORI, to, text, status: 'status' }] }
   }

@@ -10,7 +10,8 @@ import type {
 
 class MemoryQueue implements StoreAndForward, Inbox {
   readonly #bounds: Bounds
-  readonly #queues = new Map<string, Queued[]>()
+  /** Per destination, queued queries by seq (a Map keeps them in the order queued; removal is O(1)). */
+  readonly #queues = new Map<string, Map<number, Queued>>()
   readonly #inboxes = new Map<string, Map<string, InboxReply>>()
   /** Per line: replies waiting plus queries queued (the inbox room they hold). */
   readonly #reserved = new Map<string, number>()
@@ -22,26 +23,30 @@ class MemoryQueue implements StoreAndForward, Inbox {
 
   async enqueue (q: QueuedQuery): Promise<EnqueueResult> {
     let queue = this.#queues.get(q.state)
-    if ((queue?.length ?? 0) >= this.#bounds.queueMax) return 'queue-full'
+    if ((queue?.size ?? 0) >= this.#bounds.queueMax) return 'queue-full'
     const reserved = this.#reserved.get(q.line) ?? 0
     if (reserved >= this.#bounds.inboxMax) return 'inbox-full'
-    if (queue === undefined) { queue = []; this.#queues.set(q.state, queue) }
-    queue.push({ ...q, seq: ++this.#seq })
+    if (queue === undefined) { queue = new Map(); this.#queues.set(q.state, queue) }
+    const seq = ++this.#seq
+    queue.set(seq, { ...q, seq })
     this.#reserved.set(q.line, reserved + 1)
     return 'queued'
   }
 
   async peek (state: string, max: number): Promise<Queued[]> {
-    return (this.#queues.get(state) ?? []).slice(0, max)
+    const out: Queued[] = []
+    for (const q of this.#queues.get(state)?.values() ?? []) {
+      if (out.length >= max) break
+      out.push(q)
+    }
+    return out
   }
 
   async forward (done: ReadonlyArray<{ readonly item: Queued, readonly reply: InboxReply }>): Promise<void> {
     for (const { item, reply } of done) {
       const queue = this.#queues.get(item.state)
-      const at = queue?.findIndex((x) => x.seq === item.seq) ?? -1
-      if (at < 0) continue
-      queue!.splice(at, 1)
-      if (queue!.length === 0) this.#queues.delete(item.state)
+      if (queue === undefined || !queue.delete(item.seq)) continue
+      if (queue.size === 0) this.#queues.delete(item.state)
       let box = this.#inboxes.get(item.line)
       if (box === undefined) { box = new Map(); this.#inboxes.set(item.line, box) }
       box.set(reply.id, reply)
@@ -49,12 +54,12 @@ class MemoryQueue implements StoreAndForward, Inbox {
   }
 
   depth (state: string): number {
-    return this.#queues.get(state)?.length ?? 0
+    return this.#queues.get(state)?.size ?? 0
   }
 
   depths (): Record<string, number> {
     const out: Record<string, number> = {}
-    for (const [s, q] of this.#queues) out[s] = q.length
+    for (const [s, q] of this.#queues) out[s] = q.size
     return out
   }
 

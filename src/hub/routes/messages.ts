@@ -13,6 +13,7 @@ import { HTTP_LIMITS } from '../limits.js'
 import { bearer } from '../lines.js'
 import { rawBodyOf } from './body.js'
 import type { SwitchResult } from '../replies.js'
+import type { HandleOptions } from '../switch.js'
 import { errorSchema, inboxReplySchema, messageResponseSchema } from './schemas.js'
 
 export function lineOf (req: FastifyRequest, ctx: HubContext): { line?: string, why?: string } {
@@ -21,6 +22,9 @@ export function lineOf (req: FastifyRequest, ctx: HubContext): { line?: string, 
   const line = ctx.credentials.lineOf(token)
   return line === undefined ? { why: 'the bearer token is not a line credential' } : { line }
 }
+
+/** A message without ?shadow or ?explain (nearly all): one options object for all of them. */
+const PLAIN: HandleOptions = Object.freeze({})
 
 /** The caller asked for text (`Accept: text/plain` and not JSON). */
 function wantsText (req: FastifyRequest): boolean {
@@ -82,7 +86,7 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
     const result = line === undefined
       ? ctx.sw.unauthorized(raw, why!)
       : await ctx.sw.handle(typeof req.body === 'string' ? { kind: 'text', text: req.body } : { kind: 'json', body: req.body, raw }, line,
-        { withShadow: req.query?.shadow === '1', explain: req.query?.explain === '1' })
+        req.query?.shadow === undefined && req.query?.explain === undefined ? PLAIN : { withShadow: req.query.shadow === '1', explain: req.query.explain === '1' })
     return await answer(req, reply, ctx, result)
   })
 
