@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string, load: () => Promise<Command> }
   states: { summary: 'list the destinations of a running hub: transport, status, fault, queue', load: async () => (await import('./admin.js')).statesCommand },
   load: { summary: 'load a running hub with the calibrated traffic: open or closed model, thresholds, reports', load: async () => (await import('./load.js')).loadCommand },
   traffic: { summary: 'export the calibrated traffic as messages for other load tools (ndjson, text, k6)', load: async () => (await import('./traffic.js')).trafficCommand },
+  cluster: { summary: 'run several hub replicas behind HAProxy with shared state in NATS (up, down, status)', load: async () => (await import('./cluster.js')).clusterCommand },
   replay: { summary: 'replay a scenario\'s year of traffic through the policies and report', load: async () => (await import('./replay.js')).replayCommand },
 }
 

@@ -30,6 +30,11 @@ policies/ for policies, directory and regions, audit to var/audit.ndjson.
   --inbox-max N       replies kept per line until acknowledged (default 50000; SM .04 past it)
   --no-filtering      do not consult policies (benchmarks only)
 
+Several hubs as one switch: NSIM_NATS_URL=nats://host:4222 keeps queue, inboxes,
+counters, destination settings and policy bundles in NATS JetStream, shared by
+every replica; NSIM_REPLICA_ID names this one (default host-pid). See
+\`nlets-sim cluster --help\`.
+
 Local line tokens are demo-<LINE> (e.g. demo-TX); the admin token is demo-admin
 unless NSIM_ADMIN_TOKEN is set. With NODE_ENV=production demo tokens are
 refused: set NSIM_TOKENS_FILE and NSIM_ADMIN_TOKEN.`
@@ -99,7 +104,9 @@ export async function serveCommand (argv: string[], io: Io): Promise<number> {
   const waiting = Object.values(st.queue.depths()).reduce((a, b) => a + b, 0)
   io.out(st.kind === 'memory'
     ? 'switch state in memory (--ephemeral): queued queries and inbox replies end with the process'
-    : `switch state in ${st.where}${waiting ? ` (${waiting} queued quer${waiting === 1 ? 'y' : 'ies'} kept from before)` : ''}`)
+    : st.kind === 'nats'
+      ? `switch state in NATS JetStream at ${st.where}, shared with other replicas (this one: ${hub.ctx.replica})${waiting ? `; ${waiting} queued` : ''}`
+      : `switch state in ${st.where}${waiting ? ` (${waiting} queued quer${waiting === 1 ? 'y' : 'ies'} kept from before)` : ''}`)
   io.out(`try: curl -s -H 'Authorization: Bearer demo-TX' -H 'Content-Type: text/plain' -H 'Accept: text/plain' --data 'DQ.TX0020100.IL.TXTOLN/D1234567' ${url}/v1/messages`)
   // SIGTERM drains (503 with Retry-After meanwhile) before closing; a second signal closes at once.
   const stop = (): void => { void hub.drain(hub.ctx.options.drainMs) }

@@ -8,12 +8,16 @@
  * operator left, and registers the routes.
  */
 import { createServer } from 'node:http'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createSimulatedStates } from '../../simulator/states/simulated-state.js'
+import { FEDERAL_LINES, JURISDICTIONS } from '../directory/model.js'
 import { NsimError } from '../errors.js'
 import { messageError } from '../message/er.js'
 import { PolicyStore } from '../policy/store.js'
 import { type Audit, fileAudit, noAudit } from './audit.js'
+import { PolicyBundles } from './cluster/bundles.js'
 import type { HubContext } from './context.js'
 import { Destination } from './destinations.js'
 import { type Credentials, demoCredentials, loadTokensFile } from './lines.js'
@@ -32,6 +36,7 @@ import { buildMetricsApp, registerOpsRoutes } from './routes/ops.js'
 import { HttpStateEndpoint } from './state-client.js'
 import { memoryState } from './ports/memory.js'
 import type { SwitchState } from './ports/state.js'
+import { jetstreamState, type JetStreamState } from './store/jetstream.js'
 import { sqliteState } from './store/sqlite.js'
 import { Switch } from './switch.js'
 
@@ -71,16 +76,24 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
       : new Destination(new HttpStateEndpoint({ url, state, timeoutMs: options.stateTimeoutMs, adminToken }), 'http'))
   }
   const bounds = { queueMax: options.queueMax, inboxMax: options.inboxMax }
-  const state: SwitchState = options.ephemeral ? memoryState(bounds) : sqliteState({ dataDir: options.dataDir, sync: options.dbSync, ...bounds })
+  const replica = options.replicaId ?? `${hostname()}-${process.pid}`
+  const warn = (err: Error): void => { process.emitWarning(`${replica}: ${err.message}`, { code: 'NSIM_HUB_STORE' }) }
+  const nats: JetStreamState | undefined = options.natsUrl === undefined ? undefined : await jetstreamState({
+    url: options.natsUrl, replica, destinations: [...destinations.keys()], onError: warn, ...bounds,
+    counters: [...JURISDICTIONS, ...Object.keys(FEDERAL_LINES)].flatMap((l) => [`in:${l}`, `out:${l}`]),
+  })
+  const state: SwitchState = nats ?? (options.ephemeral ? memoryState(bounds) : sqliteState({ dataDir: options.dataDir, sync: options.dbSync, ...bounds }))
+  const bundles = nats === undefined ? undefined : new PolicyBundles(nats.nats, store, join(options.dataDir, `bundles-${replica}`), warn)
   try {
     for (const [code, saved] of Object.entries(await state.destinations.load())) await destinations.get(code)?.restore(saved)
+    await bundles?.start()
   } catch (err) {
     await state.close()
     throw err
   }
   let audit: Audit
   try {
-    audit = options.auditFile === false ? noAudit : fileAudit(options.auditFile)
+    audit = options.auditFile === false ? noAudit : fileAudit(auditFileOf(options, replica))
   } catch (err) {
     await state.close()
     throw err
@@ -92,6 +105,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   })
   const sw = new Switch({ store, shadow, destinations, regions, state, audit, metrics, ...(options.now ? { now: options.now } : {}) }, {
     msqWindowMs: options.msqWindowMs, stateTimeoutMs: options.stateTimeoutMs, filtering: options.filtering, timeZone: options.timeZone,
+    ...(nats !== undefined ? { replica } : {}),
     ...(options.drainSliceMs !== undefined ? { drainSliceMs: options.drainSliceMs } : {}),
   })
   const app = Fastify({
@@ -135,7 +149,16 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
         : { statusCode: 503, code: 'NSIM_HUB_DRAINING', error: 'Service Unavailable', message: 'the hub is shutting down: send to another hub or retry' })
   })
   const rate = new LineBuckets({ rate: options.lineRate, burst: options.lineBurst ?? Math.max(1, options.lineRate * 2) }, options.now)
-  const ctx: HubContext = { options, sw, rate, store, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now() }
+  const ctx: HubContext = { options, sw, rate, store, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now(), replica, bundles }
+  // Settings saved through another replica (faults, status) hold here too.
+  await nats?.watchDestinations((code, saved) => {
+    const d = destinations.get(code)
+    if (d === undefined) return
+    void d.apply(saved).then(() => {
+      sw.forgetServing()
+      if (d.health === 'up') return sw.drain(code)
+    }).catch(warn)
+  })
   if (options.docs) await registerDocs(app)
   registerErrorHandler(app, ctx)
   registerMessageRoutes(app, ctx)
@@ -157,6 +180,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     await app.close()
     await metricsApp?.close()
     await sw.stop()
+    bundles?.stop()
     for (const d of destinations.values()) await d.endpoint.close?.()
     await audit.close()
     await state.close()
@@ -167,6 +191,14 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     await close()
   }
   return { app, ctx, close, drain, metricsApp }
+}
+
+/** The audit file: `{replica}` in its name is the replica id; with NATS the default name carries it. */
+function auditFileOf (o: HubOptions, replica: string): string {
+  const file = o.auditFile as string
+  if (file.includes('{replica}')) return file.replaceAll('{replica}', replica)
+  if (o.natsUrl !== undefined && file === DEFAULT_HUB_OPTIONS.auditFile) return join(o.dataDir, `audit-${replica}.ndjson`)
+  return file
 }
 
 async function credentialsFor (o: HubOptions): Promise<Credentials> {

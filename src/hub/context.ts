@@ -5,6 +5,7 @@
  */
 import type { PolicyStore } from '../policy/store.js'
 import type { Audit } from './audit.js'
+import type { PolicyBundles } from './cluster/bundles.js'
 import type { Destination } from './destinations.js'
 import type { Credentials } from './lines.js'
 import type { HubMetrics } from './metrics.js'
@@ -24,4 +25,8 @@ export interface HubContext {
   readonly metrics: HubMetrics
   readonly audit: Audit
   readonly startedAt: number
+  /** This hub's name among replicas (NSIM_REPLICA_ID, or the host name and port it was started with). */
+  readonly replica: string
+  /** Policy bundles shared with other replicas (with NATS only). */
+  readonly bundles?: PolicyBundles | undefined
 }

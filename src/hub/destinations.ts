@@ -56,6 +56,19 @@ export class Destination {
     if (s.fault?.mode === 'down') this.reachable = false
   }
 
+  /**
+   * Take settings another hub replica saved (a watch on the shared store):
+   * like `restore`, and a fault lifted there is lifted here.
+   */
+  async apply (s: DestinationSettings): Promise<void> {
+    const wasFault = this.fault
+    await this.restore(s)
+    if (s.fault === null && wasFault !== null) {
+      if (this.endpoint.fault !== undefined) await this.endpoint.setFault?.({ mode: 'up' })
+      this.reachable = true
+    }
+  }
+
   serves (key: string): boolean {
     return (this.config.keys as readonly string[]).includes(key) && !this.disabledKeys.has(key)
   }

@@ -104,5 +104,6 @@ export async function drainQueue (sw: Forwarder, state: string, dest: Destinatio
     await commit()
     if (stopped) break
   }
+  await queue.release?.(state)
   return delivered
 }

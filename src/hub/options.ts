@@ -37,6 +37,10 @@ export interface HubOptions {
   readonly dataDir: string
   /** Keep the switch's state in memory only (nothing survives the process). */
   readonly ephemeral: boolean
+  /** NATS server URL(s): the switch's state in JetStream, shared with other hub replicas (store/jetstream.ts). */
+  readonly natsUrl?: string | undefined
+  /** This hub's name among replicas: in /health, the audit file's name (`{replica}`) and NATS connection names. */
+  readonly replicaId?: string | undefined
   /** SQLite synchronous mode: `normal` survives a killed process, `full` a power loss too. */
   readonly dbSync: 'normal' | 'full'
   /** Queue bound per destination for store-and-forward (SM .04 past it). */
@@ -102,7 +106,7 @@ export const ENV_VARS: readonly string[] = [
   'NSIM_STATE_URLS', 'NSIM_STATE_LATENCY', 'NSIM_TOKENS_FILE', 'NSIM_ADMIN_TOKEN', 'NSIM_FILTERING',
   'NSIM_DATA_DIR', 'NSIM_EPHEMERAL', 'NSIM_DB_SYNC', 'NSIM_QUEUE_MAX', 'NSIM_INBOX_MAX', 'NSIM_REQUEST_TIMEOUT_MS',
   'NSIM_MAX_CONNECTIONS', 'NSIM_DRAIN_MS', 'NSIM_METRICS_TOKEN', 'NSIM_METRICS_PORT',
-  'NSIM_LINE_RATE', 'NSIM_LINE_BURST',
+  'NSIM_LINE_RATE', 'NSIM_LINE_BURST', 'NSIM_NATS_URL', 'NSIM_REPLICA_ID',
 ]
 
 function positive (name: string, v: string): number {
@@ -153,6 +157,16 @@ export function hubOptionsFromEnv (env: NodeJS.ProcessEnv = process.env): Partia
   }
   if (env.NSIM_FILTERING === 'off') o.filtering = false
   if (env.NSIM_DATA_DIR) o.dataDir = env.NSIM_DATA_DIR
+  if (env.NSIM_NATS_URL) {
+    for (const u of env.NSIM_NATS_URL.split(',')) {
+      if (!/^(nats|tls):\/\/[^\s/]+$|^[^\s:/]+:\d+$/.test(u.trim())) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_NATS_URL', `\`${u.trim()}\` is not a NATS server address (nats://host:port)`)
+    }
+    o.natsUrl = env.NSIM_NATS_URL
+  }
+  if (env.NSIM_REPLICA_ID) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(env.NSIM_REPLICA_ID)) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_REPLICA_ID', `must be 1 to 64 letters, digits, - or _, got \`${env.NSIM_REPLICA_ID}\``)
+    o.replicaId = env.NSIM_REPLICA_ID
+  }
   if (env.NSIM_EPHEMERAL !== undefined && env.NSIM_EPHEMERAL !== '') {
     if (env.NSIM_EPHEMERAL !== '1' && env.NSIM_EPHEMERAL !== '0') throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_EPHEMERAL', 'must be 1 or 0')
     o.ephemeral = env.NSIM_EPHEMERAL === '1'

@@ -46,6 +46,8 @@ export interface SwitchOptions {
   readonly timeZone?: string
   /** Milliseconds a store-and-forward drain keeps the event loop before giving way (default DRAIN_SLICE_MS). */
   readonly drainSliceMs?: number
+  /** Hub replica name, part of every message id, so ids stay unique across replicas sharing a store. */
+  readonly replica?: string
 }
 
 export interface SwitchDeps {
@@ -117,7 +119,7 @@ export class Switch implements DeliveryEnv {
   readonly timeZone: string | undefined
   readonly observeState: ((state: string, seconds: number) => void) | undefined
   readonly #serving = new Map<string, readonly string[]>()
-  readonly #idBase = Date.now().toString(36)
+  readonly #idBase: string
   readonly #draining = new Map<string, Promise<number>>()
   #seq = 0
   #stopping = false
@@ -131,6 +133,7 @@ export class Switch implements DeliveryEnv {
     this.timeZone = options.timeZone
     this.observeState = deps.metrics?.observeState
     this.#shadow = deps.shadow
+    this.#idBase = options.replica === undefined ? Date.now().toString(36) : `${Date.now().toString(36)}-${options.replica}`
   }
 
   /** The candidate set evaluated beside the live one, never enforced (none: undefined). */

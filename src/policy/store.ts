@@ -55,20 +55,21 @@ export class PolicyStore {
   get stats (): { reloads: number, failedReloads: number } { return { reloads: this.#reloads, failedReloads: this.#failedReloads } }
 
   /**
-   * Load the directory again; swap only if it loaded without any error.
+   * Load the directory again (or `from`, a copy of a set published by another
+   * hub; the store keeps its own directory); swap only if it loaded without any error.
    * Reloads run one at a time, in the order they were asked for: a slower
    * earlier load can never swap in over a later one.
    */
-  async reload (): Promise<ReloadResult> {
-    const run = this.#queue.then(async () => await this.#reloadNow())
+  async reload (from: string = this.dir): Promise<ReloadResult> {
+    const run = this.#queue.then(async () => await this.#reloadNow(from))
     this.#queue = run.catch(() => undefined)
     return await run
   }
 
-  async #reloadNow (): Promise<ReloadResult> {
+  async #reloadNow (dir: string): Promise<ReloadResult> {
     const previousVersion = this.#current.version
     // Read and parse in a worker thread: only the compile stalls the caller's event loop.
-    const loaded = this.#opts.offThread === false ? await loadPolicySet(this.dir, this.#opts) : await loadPolicySetOffThread(this.dir, this.#opts)
+    const loaded = this.#opts.offThread === false ? await loadPolicySet(dir, this.#opts) : await loadPolicySetOffThread(dir, this.#opts)
     this.#reloads++
     if (hasErrors(loaded.diagnostics)) {
       this.#failedReloads++

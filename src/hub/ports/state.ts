@@ -3,7 +3,8 @@
  * The switch's own state, behind ports it owns: the store-and-forward queue,
  * each line's inbox, the line sequence counters and the operator's status of
  * each destination. Implementations: in memory (`memory.ts`: tests,
- * `--ephemeral`) and embedded SQLite (`../store/sqlite.ts`, the default), so
+ * `--ephemeral`), embedded SQLite (`../store/sqlite.ts`, the default), and
+ * NATS JetStream shared by several hubs (`../store/jetstream.ts`), so
  * what the switch promises (`SM .02 ... NLETS WILL FORWARD`) holds across a
  * restart. Queue and inbox are bounded; at the bound the switch answers SM .04.
  */
@@ -78,6 +79,12 @@ export interface StoreAndForward {
   peek: (state: string, max: number) => Promise<Queued[]>
   /** Remove delivered queries and put their replies in the lines' inboxes, all or nothing. */
   forward: (done: ReadonlyArray<{ readonly item: Queued, readonly reply: InboxReply }>) => Promise<void>
+  /**
+   * Give back queries a peek took and no forward removed (a drain that
+   * stopped): needed where a peek hands items to one hub of several (NATS);
+   * a store whose peek leaves them in place has nothing to do.
+   */
+  release?: (state: string) => Promise<void>
   /** Queries waiting for a destination (kept in memory: read on every scrape and status page). */
   depth: (state: string) => number
   /** Destinations with queries waiting, and how many. */
@@ -124,7 +131,7 @@ export interface Bounds {
 
 /** The switch's state, all ports from one implementation. */
 export interface SwitchState {
-  readonly kind: 'memory' | 'sqlite'
+  readonly kind: 'memory' | 'sqlite' | 'nats'
   /** Where it lives (a file, or `memory`). */
   readonly where: string
   readonly queue: StoreAndForward

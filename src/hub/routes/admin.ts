@@ -86,7 +86,18 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
       if (req.query.target !== 'shadow') {
         if (req.body?.dir !== undefined) return await reply.code(400).send({ statusCode: 400, code: 'NSIM_HUB_BAD_REQUEST', error: 'Bad Request', message: 'the live set reloads its own folder: `dir` is for ?target=shadow' })
         const r = await ctx.store.reload()
-        return await reply.code(r.ok ? 200 : 422).send({ ok: r.ok, target: 'live', version: r.version, previousVersion: r.previousVersion, errors: errorsOf(r.diagnostics) })
+        const out = { ok: r.ok, target: 'live', version: r.version, previousVersion: r.previousVersion, errors: errorsOf(r.diagnostics) }
+        if (!r.ok || ctx.bundles === undefined) return await reply.code(r.ok ? 200 : 422).send(out)
+        // With replicas: the set just loaded goes to every other one (they report it in /health).
+        try {
+          const p = await ctx.bundles.publish(ctx.store.dir, r.version)
+          return { ...out, published: p }
+        } catch (err) {
+          return await reply.code(502).send({
+            statusCode: 502, code: 'NSIM_HUB_STORE', error: 'Bad Gateway',
+            message: `reloaded here (version ${r.version}), but not published to the other replicas: ${(err as Error).message}`,
+          })
+        }
       }
       const previous = ctx.sw.shadow?.current.version ?? null
       if (req.body?.dir !== undefined) {

@@ -16,7 +16,16 @@ export function registerOpsRoutes (app: FastifyInstance, ctx: HubContext): void 
           properties: {
             status: { type: 'string' }, policyVersion: { type: 'string' }, shadowVersion: { type: ['string', 'null'] },
             uptimeSeconds: { type: 'number' }, states: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
-            queued: { type: 'integer' }, store: { type: 'string', enum: ['memory', 'sqlite'] }, failedClosed: { type: 'array', items: { type: 'string' } },
+            queued: { type: 'integer' }, store: { type: 'string', enum: ['memory', 'sqlite', 'nats'] }, failedClosed: { type: 'array', items: { type: 'string' } },
+            replica: { type: 'string' },
+            policyBundle: {
+              type: 'object',
+              description: 'With NATS: the policy bundle last published by any replica, and whether this one runs it (in-force) or refused it (error)',
+              properties: {
+                state: { type: 'string', enum: ['none', 'loading', 'in-force', 'refused'] }, error: { type: 'string' },
+                published: { type: ['object', 'null'], properties: { version: { type: 'string' }, publishedBy: { type: 'string' }, publishedAt: { type: 'string' } } },
+              },
+            },
           },
         },
       },
@@ -30,6 +39,8 @@ export function registerOpsRoutes (app: FastifyInstance, ctx: HubContext): void 
       uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000), states,
       queued: Object.values(ctx.sw.deps.state.queue.depths()).reduce((a, b) => a + b, 0), store: ctx.sw.deps.state.kind,
       failedClosed: [...set.states.values()].filter((s) => s.policy === undefined).map((s) => s.state),
+      replica: ctx.replica,
+      ...(ctx.bundles !== undefined ? { policyBundle: ctx.bundles.status } : {}),
     }
   })
 

@@ -1,0 +1,220 @@
+/**
+ * @module cluster/topology
+ * The several-hub topology as plain processes on one machine (no container
+ * engine needed): nats-server with JetStream, a few simulated state servers,
+ * N hub replicas sharing their state through NATS, and HAProxy in front.
+ * `clusterUp` starts them detached (they outlive the command), waits until
+ * each answers, and writes `<dir>/cluster.json`; `clusterDown` stops them in
+ * order (hubs first, so they drain, then HAProxy, the states and NATS).
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { delimiter, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { JURISDICTIONS } from '../directory/model.js'
+import { NsimError } from '../errors.js'
+import { haproxyConfig } from './haproxy.js'
+
+const BIN = fileURLToPath(new URL('../../../bin/nlets-sim.js', import.meta.url))
+export const CLUSTER_FILE = 'cluster.json'
+
+export interface ClusterOptions {
+  /** Folder for the run: logs, NATS data, hub data and audit files, haproxy.cfg, cluster.json. */
+  readonly dir: string
+  readonly replicas: number
+  /** The switch's port (HAProxy); 0 picks free ports for everything. */
+  readonly port: number
+  /** States served by state servers over HTTP (the others are simulated inside each hub). */
+  readonly states: readonly string[]
+  readonly host?: string
+  readonly policiesDir?: string
+  /** Extra environment for the hubs (e.g. NSIM_ADMIN_TOKEN, NSIM_DRAIN_MS). */
+  readonly hubEnv?: Readonly<Record<string, string>>
+  /** Seconds to wait for each part to answer (default 30). */
+  readonly timeoutS?: number
+}
+
+export interface ClusterProcess {
+  readonly name: string
+  readonly kind: 'nats' | 'state' | 'hub' | 'haproxy'
+  readonly pid: number
+  readonly port: number
+  readonly log: string
+  /** The program and its arguments, to start it again (tests restart NATS this way). */
+  readonly command: readonly string[]
+}
+
+export interface ClusterInfo {
+  readonly dir: string
+  readonly url: string
+  readonly statsUrl: string
+  readonly natsUrl: string
+  readonly hubs: readonly string[]
+  readonly processes: readonly ClusterProcess[]
+  readonly startedAt: string
+}
+
+/** A program from the PATH (or Debian's sbin, where nats-server and haproxy live). */
+export function findProgram (name: string): string | undefined {
+  for (const dir of [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin']) {
+    if (dir !== '' && existsSync(join(dir, name))) return join(dir, name)
+  }
+  return undefined
+}
+
+function need (name: string): string {
+  const p = findProgram(name)
+  if (p === undefined) throw new NsimError('NSIM_CLI_USAGE', `\`${name}\` is not installed: on Debian, \`apt-get install -y nats-server haproxy\``)
+  return p
+}
+
+export async function freePort (host = '127.0.0.1'): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, host, () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => { resolve(port) })
+    })
+  })
+}
+
+function alive (pid: number): boolean {
+  try { process.kill(pid, 0); return true } catch { return false }
+}
+
+async function sleep (ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** Wait until `url` answers 200 (or the process ends, or time runs out). */
+async function ready (url: string, child: ChildProcess, log: string, timeoutS: number): Promise<void> {
+  const until = Date.now() + timeoutS * 1000
+  while (Date.now() < until) {
+    if (child.exitCode !== null || child.signalCode !== null) break
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(1000) })
+      if (r.ok) return
+    } catch { /* not yet */ }
+    await sleep(100)
+  }
+  const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-8).join('\n') : ''
+  throw new NsimError('NSIM_CLI_USAGE', `${url} did not answer within ${timeoutS} s (log ${log}):\n${tail}`)
+}
+
+/** Read a running cluster's description, or undefined. */
+export function readCluster (dir: string): ClusterInfo | undefined {
+  const file = join(dir, CLUSTER_FILE)
+  if (!existsSync(file)) return undefined
+  return JSON.parse(readFileSync(file, 'utf8')) as ClusterInfo
+}
+
+export async function clusterUp (o: ClusterOptions): Promise<ClusterInfo> {
+  if (!Number.isInteger(o.replicas) || o.replicas < 1 || o.replicas > 16) throw new NsimError('NSIM_CLI_USAGE', `--replicas must be 1 to 16, got ${o.replicas}`)
+  const dir = resolve(o.dir)
+  const running = readCluster(dir)
+  if (running !== undefined && running.processes.some((p) => alive(p.pid))) {
+    throw new NsimError('NSIM_CLI_USAGE', `a cluster already runs from ${dir} (${running.url}): \`nlets-sim cluster down --dir ${o.dir}\` first`)
+  }
+  const natsBin = need('nats-server')
+  const haproxyBin = need('haproxy')
+  const host = o.host ?? '127.0.0.1'
+  const timeoutS = o.timeoutS ?? 30
+  for (const s of o.states) if (!(JURISDICTIONS as readonly string[]).includes(s)) throw new NsimError('NSIM_CLI_USAGE', `--states: \`${s}\` is not a jurisdiction`)
+  mkdirSync(join(dir, 'logs'), { recursive: true })
+  const pick = async (offset: number): Promise<number> => o.port === 0 ? await freePort(host) : o.port + offset
+  const switchPort = o.port === 0 ? await freePort(host) : o.port
+  const statsPort = await pick(324) // 8080 -> 8404, as HAProxy's own examples
+  const natsPort = await pick(-3858) // 8080 -> 4222
+  const natsMonitor = await pick(142) // 8080 -> 8222
+  const processes: ClusterProcess[] = []
+  const children: ChildProcess[] = []
+  const launch = (name: string, kind: ClusterProcess['kind'], port: number, file: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess => {
+    const log = join(dir, 'logs', `${name}.log`)
+    const fd = openSync(log, 'a')
+    const child = spawn(file, args, { detached: true, stdio: ['ignore', fd, fd], env })
+    child.unref()
+    if (child.pid === undefined) throw new NsimError('NSIM_CLI_USAGE', `cannot start ${name} (${file})`)
+    processes.push({ name, kind, pid: child.pid, port, log, command: [file, ...args] })
+    children.push(child)
+    return child
+  }
+  const save = (info: Omit<ClusterInfo, 'processes'>): ClusterInfo => {
+    const full = { ...info, processes }
+    writeFileSync(join(dir, CLUSTER_FILE), `${JSON.stringify(full, null, 2)}\n`)
+    return full
+  }
+  const base = {
+    dir, url: `http://${host}:${switchPort}`, statsUrl: `http://${host}:${statsPort}/`, natsUrl: `nats://${host}:${natsPort}`,
+    hubs: [] as string[], startedAt: new Date().toISOString(),
+  }
+  try {
+    const nats = launch('nats', 'nats', natsPort, natsBin, ['-js', '-sd', join(dir, 'nats'), '-a', host, '-p', String(natsPort), '-m', String(natsMonitor), '-n', 'nlets-sim'])
+    save(base)
+    await ready(`http://${host}:${natsMonitor}/healthz?js-enabled-only=true`, nats, processes.at(-1)!.log, timeoutS)
+    const stateUrls: string[] = []
+    for (const s of o.states) {
+      const port = await pick(1000 + JURISDICTIONS.indexOf(s as (typeof JURISDICTIONS)[number]) + 20)
+      const child = launch(`state-${s.toLowerCase()}`, 'state', port, process.execPath, [BIN, 'state-server', '--state', s, '--port', String(port), '--host', host])
+      save(base)
+      await ready(`http://${host}:${port}/health`, child, processes.at(-1)!.log, timeoutS)
+      stateUrls.push(`${s}=http://${host}:${port}`)
+    }
+    const hubs: Array<{ name: string, address: string }> = []
+    const hubChildren: Array<[ChildProcess, string, string]> = []
+    for (let i = 1; i <= o.replicas; i++) {
+      const port = await pick(i)
+      const name = `hub-${i}`
+      const env: NodeJS.ProcessEnv = {
+        ...process.env, ...o.hubEnv, PORT: String(port), HOST: host, NSIM_NATS_URL: base.natsUrl, NSIM_REPLICA_ID: name,
+        NSIM_DATA_DIR: join(dir, 'data'), ...(stateUrls.length > 0 ? { NSIM_STATE_URLS: stateUrls.join(',') } : {}),
+        ...(o.policiesDir !== undefined ? { NSIM_POLICIES: resolve(o.policiesDir) } : {}),
+      }
+      const child = launch(name, 'hub', port, process.execPath, [BIN, 'serve'], env)
+      hubs.push({ name, address: `${host}:${port}` })
+      hubChildren.push([child, `http://${host}:${port}/health`, processes.at(-1)!.log])
+    }
+    save({ ...base, hubs: hubs.map((h) => `http://${h.address}`) })
+    // Replicas start side by side (the first provisions the streams; the others find them).
+    await Promise.all(hubChildren.map(async ([child, url, log]) => { await ready(url, child, log, timeoutS) }))
+    const cfg = join(dir, 'haproxy.cfg')
+    writeFileSync(cfg, haproxyConfig({
+      bind: `${host}:${switchPort}`, statsBind: `${host}:${statsPort}`, servers: hubs,
+      comment: ['Written by `nlets-sim cluster up`; the repository\'s haproxy.cfg is the same for docker-compose.'],
+    }))
+    const hap = launch('haproxy', 'haproxy', switchPort, haproxyBin, ['-f', cfg, '-db'])
+    const info = save({ ...base, hubs: hubs.map((h) => `http://${h.address}`) })
+    await ready(`${base.url}/health`, hap, processes.at(-1)!.log, timeoutS)
+    return info
+  } catch (err) {
+    await stopAll(processes, 0)
+    rmSync(join(dir, CLUSTER_FILE), { force: true })
+    throw err
+  }
+}
+
+/** Stop processes in order: hubs (SIGTERM: they drain for `drainMs`), then HAProxy, states, NATS; SIGKILL what outlives its grace. */
+async function stopAll (processes: readonly ClusterProcess[], drainMs: number): Promise<number> {
+  let stopped = 0
+  for (const kind of ['hub', 'haproxy', 'state', 'nats'] as const) {
+    const group = processes.filter((p) => p.kind === kind && alive(p.pid))
+    for (const p of group) { try { process.kill(p.pid, 'SIGTERM') } catch { /* gone */ } }
+    const until = Date.now() + (kind === 'hub' ? drainMs : 0) + 5000
+    while (group.some((p) => alive(p.pid)) && Date.now() < until) await sleep(50)
+    for (const p of group) {
+      if (alive(p.pid)) { try { process.kill(p.pid, 'SIGKILL') } catch { /* gone */ } }
+      stopped++
+    }
+  }
+  return stopped
+}
+
+/** Stop a cluster started from `dir`; returns how many processes were stopped (0: none ran). */
+export async function clusterDown (dir: string, drainMs = 3000): Promise<number> {
+  const info = readCluster(resolve(dir))
+  if (info === undefined) return 0
+  const n = await stopAll(info.processes, drainMs)
+  rmSync(join(resolve(dir), CLUSTER_FILE), { force: true })
+  return n
+}

@@ -1,0 +1,329 @@
+/**
+ * @module hub/store/jetstream
+ * The switch's state in NATS JetStream, shared by every hub replica
+ * (`NSIM_NATS_URL`): one more implementation of the ports in ../ports/state.ts.
+ *
+ * - Store-and-forward: a stream per destination, `NSIM_Q_<ST>` on subjects
+ *   `nsim.q.<ST>.<line>`, with work-queue retention and one durable consumer
+ *   (`forward`) that every replica pulls from, so a queued query is handed to
+ *   one replica at a time; it leaves the stream only when its reply is in the
+ *   inbox (acknowledged after the inbox write). A replica killed in between
+ *   leaves it unacknowledged: after `ackWaitMs` another replica delivers it,
+ *   and the inbox write, keyed by the inbox id, is not duplicated.
+ * - Inboxes: one stream `NSIM_INBOX`, a subject per line (`nsim.inbox.<line>`),
+ *   written with the inbox id as message id (deduplicated over `dedupWindowMs`),
+ *   deleted message by message when the line acknowledges.
+ * - Bounds: the queue bound is the stream's own (`max_msgs`, new refused), exact
+ *   across replicas; the inbox bound per line is checked at enqueue against
+ *   counts refreshed every `refreshMs`, and enforced exactly at delivery by the
+ *   stream (`max_msgs_per_subject`): a reply that finds its inbox full waits in
+ *   the queue.
+ * - Line sequence counters and destination settings: KV buckets
+ *   (jetstream-sequences.ts; settings are watched, so a fault set through one
+ *   replica holds on all of them).
+ */
+import {
+  AckPolicy, connect, DeliverPolicy, DiscardPolicy, type JetStreamClient, type JetStreamManager, type JsMsg, type KV,
+  KvWatchInclude, type NatsConnection, nanos, RetentionPolicy, StorageType, type StreamConfig,
+} from 'nats'
+import { NsimError } from '../../errors.js'
+import type {
+  Bounds, DestinationSettings, EnqueueResult, Inbox, InboxReply, Queued, QueuedQuery, StoreAndForward, SwitchState,
+} from '../ports/state.js'
+import { KvSequences } from './jetstream-sequences.js'
+
+export interface JetStreamStateOptions extends Bounds {
+  /** NATS server URL(s), comma-separated. */
+  readonly url: string
+  /** This replica's name (connection name, ephemeral consumer names). */
+  readonly replica: string
+  /** Destination codes: one queue stream each. */
+  readonly destinations: readonly string[]
+  /** Sequence counters leased at start (`in:<line>`, `out:<line>`). */
+  readonly counters: readonly string[]
+  /** How long a pulled query stays with a replica before another may take it (default 30 s). */
+  readonly ackWaitMs?: number
+  /** Window over which an inbox write is deduplicated by its id (default 10 min). */
+  readonly dedupWindowMs?: number
+  /** How often queue and inbox counts are read from the server (default 1 s). */
+  readonly refreshMs?: number
+  /** Background errors (refreshes, watches, leases); the default warns. */
+  readonly onError?: (err: Error) => void
+}
+
+/** The connection and names other cluster parts (policy bundles) use. */
+export interface NatsShared {
+  readonly nc: NatsConnection
+  readonly js: JetStreamClient
+  readonly jsm: JetStreamManager
+  readonly replica: string
+}
+
+export const INBOX_STREAM = 'NSIM_INBOX'
+export const QUEUE_CONSUMER = 'forward'
+const SETTINGS_BUCKET = 'nsim_destinations'
+const SEQUENCES_BUCKET = 'nsim_sequences'
+
+export const queueStream = (state: string): string => `NSIM_Q_${state}`
+const queueSubject = (state: string, line: string): string => `nsim.q.${state}.${line}`
+const inboxSubject = (line: string): string => `nsim.inbox.${line}`
+
+function add (m: Map<string, number>, k: string, n: number): void {
+  const v = Math.max(0, (m.get(k) ?? 0) + n)
+  if (v === 0) m.delete(k)
+  else m.set(k, v)
+}
+
+/** Create a stream, or bring an existing one to this configuration (the bounds may have changed). */
+async function ensureStream (jsm: JetStreamManager, cfg: Partial<StreamConfig> & { name: string }): Promise<void> {
+  try {
+    await jsm.streams.add(cfg)
+  } catch (err) {
+    if (!/already in use/i.test((err as Error).message)) throw err
+    await jsm.streams.update(cfg.name, cfg)
+  }
+}
+
+class JetStreamQueue implements StoreAndForward, Inbox {
+  readonly #o: JetStreamStateOptions
+  readonly #s: NatsShared
+  /** Queries waiting per destination and per line, and replies waiting per line: refreshed from the server, adjusted locally between. */
+  readonly #queued = new Map<string, number>()
+  readonly #queuedByLine = new Map<string, number>()
+  readonly #inbox = new Map<string, number>()
+  /** Queries pulled by the last peek of each destination and not yet forwarded. */
+  readonly #held = new Map<string, Map<number, JsMsg>>()
+  #listers = 0
+
+  constructor (o: JetStreamStateOptions, s: NatsShared) {
+    this.#o = o
+    this.#s = s
+  }
+
+  async enqueue (q: QueuedQuery): Promise<EnqueueResult> {
+    if ((this.#queued.get(q.state) ?? 0) >= this.#o.queueMax) return 'queue-full'
+    if ((this.#inbox.get(q.line) ?? 0) + (this.#queuedByLine.get(q.line) ?? 0) >= this.#o.inboxMax) return 'inbox-full'
+    try {
+      const ack = await this.#s.js.publish(queueSubject(q.state, q.line), JSON.stringify(q), {
+        msgID: `${q.messageId}.${q.state}`, expect: { streamName: queueStream(q.state) },
+      })
+      if (!ack.duplicate) {
+        add(this.#queued, q.state, 1)
+        add(this.#queuedByLine, q.line, 1)
+      }
+      return 'queued'
+    } catch (err) {
+      if (/maximum messages exceeded/i.test((err as Error).message)) return 'queue-full'
+      throw err
+    }
+  }
+
+  async peek (state: string, max: number): Promise<Queued[]> {
+    await this.release(state)
+    const held = new Map<number, JsMsg>()
+    const out: Queued[] = []
+    for await (const m of this.#s.js.fetch(queueStream(state), QUEUE_CONSUMER, { batch: max, no_wait: true, expires: 2000 })) {
+      held.set(m.seq, m)
+      out.push({ ...(m.json<QueuedQuery>()), seq: m.seq })
+    }
+    if (held.size > 0) this.#held.set(state, held)
+    return out
+  }
+
+  /** Give back what a peek pulled and did not forward, at once (a drain that stopped). */
+  async release (state: string): Promise<void> {
+    const held = this.#held.get(state)
+    if (held === undefined) return
+    this.#held.delete(state)
+    for (const m of held.values()) m.nak()
+  }
+
+  async forward (done: ReadonlyArray<{ readonly item: Queued, readonly reply: InboxReply }>): Promise<void> {
+    await Promise.all(done.map(async ({ item, reply }) => {
+      const held = this.#held.get(item.state)
+      const m = held?.get(item.seq)
+      if (held === undefined || m === undefined) return
+      try {
+        const ack = await this.#s.js.publish(inboxSubject(item.line), JSON.stringify(reply), { msgID: reply.id, expect: { streamName: INBOX_STREAM } })
+        held.delete(item.seq)
+        await m.ackAck()
+        add(this.#queued, item.state, -1)
+        add(this.#queuedByLine, item.line, -1)
+        if (!ack.duplicate) add(this.#inbox, item.line, 1)
+      } catch (err) {
+        // The inbox is full (or the server did not answer): the query stays queued, tried again in a while.
+        held.delete(item.seq)
+        m.nak(5000)
+        if (!/maximum messages/i.test((err as Error).message)) throw err
+      }
+    }))
+  }
+
+  depth (state: string): number {
+    return this.#queued.get(state) ?? 0
+  }
+
+  depths (): Record<string, number> {
+    return Object.fromEntries(this.#queued)
+  }
+
+  /** Every message of a line's inbox, oldest first, up to `max`: read through a short-lived consumer. */
+  async #read (line: string, max: number): Promise<Array<{ seq: number, reply: InboxReply }>> {
+    const { jsm, js, replica } = this.#s
+    const name = `inbox-${replica}-${++this.#listers}`.replace(/[^A-Za-z0-9_-]/g, '_')
+    await jsm.consumers.add(INBOX_STREAM, {
+      name, filter_subject: inboxSubject(line), ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All,
+      inactive_threshold: nanos(30_000), mem_storage: true,
+    })
+    const out: Array<{ seq: number, reply: InboxReply }> = []
+    try {
+      for await (const m of js.fetch(INBOX_STREAM, name, { batch: max, no_wait: true, expires: 2000 })) out.push({ seq: m.seq, reply: m.json<InboxReply>() })
+    } finally {
+      await jsm.consumers.delete(INBOX_STREAM, name).catch(() => undefined)
+    }
+    return out
+  }
+
+  async list (line: string, max: number): Promise<InboxReply[]> {
+    if (max <= 0) return []
+    return (await this.#read(line, max)).map((r) => r.reply)
+  }
+
+  async ack (line: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0
+    const wanted = new Set(ids)
+    let n = 0
+    for (const { seq, reply } of await this.#read(line, this.#o.inboxMax)) {
+      if (!wanted.has(reply.id)) continue
+      // Another replica may have removed it first (the same ack twice): not counted.
+      if (await this.#s.jsm.streams.deleteMessage(INBOX_STREAM, seq, false).catch(() => false)) n++
+    }
+    add(this.#inbox, line, -n)
+    return n
+  }
+
+  inboxDepth (line: string): number {
+    return this.#inbox.get(line) ?? 0
+  }
+
+  /** Read every count from the server (what other replicas did included). */
+  async refresh (): Promise<void> {
+    const { jsm } = this.#s
+    const queued = new Map<string, number>()
+    const byLine = new Map<string, number>()
+    for await (const si of jsm.streams.list()) {
+      if (!si.config.name.startsWith('NSIM_Q_') || si.state.messages === 0) continue
+      queued.set(si.config.name.slice('NSIM_Q_'.length), si.state.messages)
+      const detail = await jsm.streams.info(si.config.name, { subjects_filter: '>' })
+      for (const [subject, count] of Object.entries(detail.state.subjects ?? {})) add(byLine, subject.slice(subject.lastIndexOf('.') + 1), count)
+    }
+    const inbox = await jsm.streams.info(INBOX_STREAM, { subjects_filter: '>' })
+    replace(this.#queued, queued)
+    replace(this.#queuedByLine, byLine)
+    replace(this.#inbox, new Map(Object.entries(inbox.state.subjects ?? {}).map(([s, c]) => [s.slice(s.lastIndexOf('.') + 1), c])))
+  }
+}
+
+function replace (into: Map<string, number>, from: Map<string, number>): void {
+  into.clear()
+  for (const [k, v] of from) into.set(k, v)
+}
+
+/** Streams, consumers and buckets, created or updated (every replica does this at start; it is idempotent). */
+async function provision (o: JetStreamStateOptions, s: NatsShared): Promise<{ settings: KV, sequences: KV }> {
+  const { jsm } = s
+  const ackWait = nanos(o.ackWaitMs ?? 30_000)
+  await Promise.all(o.destinations.map(async (state) => {
+    await ensureStream(jsm, {
+      name: queueStream(state), subjects: [`nsim.q.${state}.*`], retention: RetentionPolicy.Workqueue, storage: StorageType.File,
+      max_msgs: o.queueMax, discard: DiscardPolicy.New, duplicate_window: nanos(120_000),
+    })
+    await jsm.consumers.add(queueStream(state), {
+      durable_name: QUEUE_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ackWait, deliver_policy: DeliverPolicy.All, max_deliver: -1,
+    })
+  }))
+  await ensureStream(jsm, {
+    name: INBOX_STREAM, subjects: ['nsim.inbox.*'], retention: RetentionPolicy.Limits, storage: StorageType.File,
+    max_msgs_per_subject: o.inboxMax, discard: DiscardPolicy.New, discard_new_per_subject: true,
+    duplicate_window: nanos(o.dedupWindowMs ?? 600_000),
+  })
+  const settings = await s.js.views.kv(SETTINGS_BUCKET, { history: 1 })
+  const sequences = await s.js.views.kv(SEQUENCES_BUCKET, { history: 1 })
+  return { settings, sequences }
+}
+
+export type JetStreamState = SwitchState & {
+  readonly nats: NatsShared
+  readonly sequences: KvSequences
+  /** Call `fn` with every destination's settings when any replica saves them. */
+  readonly watchDestinations: (fn: (state: string, s: DestinationSettings) => void) => Promise<void>
+}
+
+/** Connect, provision and return every port on JetStream. */
+export async function jetstreamState (o: JetStreamStateOptions): Promise<JetStreamState> {
+  const onError = o.onError ?? ((err: Error) => { process.emitWarning(`NSIM_HUB_STORE: nats: ${err.message}`, { code: 'NSIM_HUB_STORE' }) })
+  let nc: NatsConnection
+  try {
+    nc = await connect({ servers: o.url.split(',').map((u) => u.trim()), name: o.replica, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000 })
+  } catch (err) {
+    throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_NATS_URL', `cannot reach NATS at \`${o.url}\`: ${(err as Error).message}`)
+  }
+  const shared: NatsShared = { nc, js: nc.jetstream(), jsm: await nc.jetstreamManager(), replica: o.replica }
+  let kvs: { settings: KV, sequences: KV }
+  try {
+    kvs = await provision(o, shared)
+  } catch (err) {
+    await nc.close()
+    throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_NATS_URL', `NATS at \`${o.url}\` cannot hold the switch's state (is JetStream on, \`nats-server -js\`?): ${(err as Error).message}`)
+  }
+  const q = new JetStreamQueue(o, shared)
+  const sequences = new KvSequences(kvs.sequences, onError)
+  await sequences.prepare(o.counters)
+  await q.refresh()
+  let refreshing = false
+  const timer = setInterval(() => {
+    if (refreshing) return
+    refreshing = true
+    q.refresh().catch(onError).finally(() => { refreshing = false })
+  }, o.refreshMs ?? 1000)
+  timer.unref()
+  const watchers: Array<{ stop: () => void }> = []
+  let closed = false
+  return {
+    kind: 'nats',
+    where: o.url,
+    nats: shared,
+    queue: q,
+    inbox: { list: async (line, max) => await q.list(line, max), ack: async (line, ids) => await q.ack(line, ids), depth: (line) => q.inboxDepth(line) },
+    sequences,
+    destinations: {
+      load: async () => {
+        const out: Record<string, DestinationSettings> = {}
+        for await (const k of await kvs.settings.keys()) {
+          const e = await kvs.settings.get(k)
+          if (e !== null && e.operation === 'PUT') out[k] = e.json<DestinationSettings>()
+        }
+        return out
+      },
+      save: async (state, s) => { await kvs.settings.put(state, JSON.stringify(s)) },
+    },
+    watchDestinations: async (fn) => {
+      const w = await kvs.settings.watch({ include: KvWatchInclude.UpdatesOnly })
+      watchers.push(w)
+      void (async () => {
+        for await (const e of w) {
+          if (e.operation !== 'PUT') continue
+          try { fn(e.key, e.json<DestinationSettings>()) } catch (err) { onError(err as Error) }
+        }
+      })().catch(onError)
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      clearInterval(timer)
+      for (const w of watchers) w.stop()
+      for (const state of o.destinations) await q.release(state)
+      await nc.drain().catch(() => undefined)
+    },
+  }
+}
