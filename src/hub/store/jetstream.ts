@@ -8,7 +8,7 @@
  *   (`forward`) that every replica pulls from, so a queued query is handed to
  *   one replica at a time; it leaves the stream only when its reply is in the
  *   inbox (acknowledged after the inbox write). A replica killed in between
- *   leaves it unacknowledged: after `ackWaitMs` another replica delivers it,
+ *   leaves it unacknowledged: after `ackWaitMs` (15 s) another replica delivers it,
  *   and the inbox write, keyed by the inbox id, is not duplicated.
  * - Inboxes: one stream `NSIM_INBOX`, a subject per line (`nsim.inbox.<line>`),
  *   written with the inbox id as message id (deduplicated over `dedupWindowMs`),
@@ -41,7 +41,7 @@ export interface JetStreamStateOptions extends Bounds {
   readonly destinations: readonly string[]
   /** Sequence counters leased at start (`in:<line>`, `out:<line>`). */
   readonly counters: readonly string[]
-  /** How long a pulled query stays with a replica before another may take it (default 30 s). */
+  /** How long a pulled query stays with a replica before another may take it (default 15 s). */
   readonly ackWaitMs?: number
   /** Window over which an inbox write is deduplicated by its id (default 10 min). */
   readonly dedupWindowMs?: number
@@ -60,6 +60,12 @@ export interface NatsShared {
 }
 
 export const INBOX_STREAM = 'NSIM_INBOX'
+/**
+ * Queries pulled at a time: each must be delivered within `ackWaitMs` of its
+ * pull or another replica takes it, so a pull stays small (16 answers of a
+ * slow state at a second each fit well inside the default 15 s).
+ */
+export const PEEK_MAX = 16
 export const QUEUE_CONSUMER = 'forward'
 const SETTINGS_BUCKET = 'nsim_destinations'
 const SEQUENCES_BUCKET = 'nsim_sequences'
@@ -122,9 +128,16 @@ class JetStreamQueue implements StoreAndForward, Inbox {
     await this.release(state)
     const held = new Map<number, JsMsg>()
     const out: Queued[] = []
-    for await (const m of this.#s.js.fetch(queueStream(state), QUEUE_CONSUMER, { batch: max, no_wait: true, expires: 2000 })) {
-      held.set(m.seq, m)
-      out.push({ ...(m.json<QueuedQuery>()), seq: m.seq })
+    const it = this.#s.js.fetch(queueStream(state), QUEUE_CONSUMER, { batch: Math.min(max, PEEK_MAX), no_wait: true, expires: 2000 })
+    // A fetch cut off by a lost connection would never end: stop it (what it pulled goes back after ackWait).
+    const timer = setTimeout(() => { it.stop() }, 5000)
+    try {
+      for await (const m of it) {
+        held.set(m.seq, m)
+        out.push({ ...(m.json<QueuedQuery>()), seq: m.seq })
+      }
+    } finally {
+      clearTimeout(timer)
     }
     if (held.size > 0) this.#held.set(state, held)
     return out
@@ -177,7 +190,13 @@ class JetStreamQueue implements StoreAndForward, Inbox {
     })
     const out: Array<{ seq: number, reply: InboxReply }> = []
     try {
-      for await (const m of js.fetch(INBOX_STREAM, name, { batch: max, no_wait: true, expires: 2000 })) out.push({ seq: m.seq, reply: m.json<InboxReply>() })
+      const it = js.fetch(INBOX_STREAM, name, { batch: max, no_wait: true, expires: 2000 })
+      const timer = setTimeout(() => { it.stop() }, 5000)
+      try {
+        for await (const m of it) out.push({ seq: m.seq, reply: m.json<InboxReply>() })
+      } finally {
+        clearTimeout(timer)
+      }
     } finally {
       await jsm.consumers.delete(INBOX_STREAM, name).catch(() => undefined)
     }
@@ -232,15 +251,21 @@ function replace (into: Map<string, number>, from: Map<string, number>): void {
 /** Streams, consumers and buckets, created or updated (every replica does this at start; it is idempotent). */
 async function provision (o: JetStreamStateOptions, s: NatsShared): Promise<{ settings: KV, sequences: KV }> {
   const { jsm } = s
-  const ackWait = nanos(o.ackWaitMs ?? 30_000)
+  const ackWait = nanos(o.ackWaitMs ?? 15_000)
   await Promise.all(o.destinations.map(async (state) => {
     await ensureStream(jsm, {
       name: queueStream(state), subjects: [`nsim.q.${state}.*`], retention: RetentionPolicy.Workqueue, storage: StorageType.File,
       max_msgs: o.queueMax, discard: DiscardPolicy.New, duplicate_window: nanos(120_000),
     })
-    await jsm.consumers.add(queueStream(state), {
-      durable_name: QUEUE_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ackWait, deliver_policy: DeliverPolicy.All, max_deliver: -1,
-    })
+    try {
+      await jsm.consumers.add(queueStream(state), {
+        durable_name: QUEUE_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ackWait, deliver_policy: DeliverPolicy.All, max_deliver: -1,
+      })
+    } catch (err) {
+      // Made by an earlier version with another ack wait: bring it to this one.
+      if (!/already (exists|in use)/i.test((err as Error).message)) throw err
+      await jsm.consumers.update(queueStream(state), QUEUE_CONSUMER, { ack_wait: ackWait })
+    }
   }))
   await ensureStream(jsm, {
     name: INBOX_STREAM, subjects: ['nsim.inbox.*'], retention: RetentionPolicy.Limits, storage: StorageType.File,
