@@ -1,9 +1,12 @@
 /**
  * @module test/deploy/compose
- * docker-compose.yml: validated by `docker-compose config -q` and checked as
- * YAML; then the same topology (a hub and three state servers) started as plain
- * processes and driven over HTTP: routing, a denial, an allowed CBP query, and a
- * state outage through the hub's admin API with store-and-forward.
+ * docker-compose.yml (three hub replicas on NATS behind HAProxy, state servers,
+ * Prometheus, Grafana): validated by `docker-compose config -q` and checked as
+ * YAML against haproxy.cfg, the Prometheus targets and the hub's metrics; then
+ * a hub with three state servers started as plain processes and driven over
+ * HTTP: routing, a denial, an allowed CBP query, and a state outage through the
+ * hub's admin API with store-and-forward. (The replicas, NATS and HAProxy as
+ * processes: test/cluster.)
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -12,6 +15,8 @@ import { delimiter, join } from 'node:path'
 import t from 'tap'
 import { Agent, request } from 'undici'
 import { parse } from 'yaml'
+import { composeHaproxyConfig, COMPOSE_REPLICAS } from '../../src/cluster/haproxy.js'
+import { buildHub } from '../../src/hub/app.js'
 import { parseStateUrls } from '../../src/hub/options.js'
 
 const root = process.cwd()
@@ -66,47 +71,72 @@ function run (file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ c
 }
 
 t.test('docker-compose.yml', async (t) => {
-  const doc = parse(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as { services?: Record<string, Service> }
+  const doc = parse(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as { services?: Record<string, Service & { image?: string, volumes?: string[] }> }
   const services = doc.services ?? {}
-  const hub = services.hub
-  t.ok(hub, 'a hub service')
-  if (hub === undefined) return
-  t.same(hub.command, ['serve'], 'the hub runs `serve`')
-
+  const hubs = Object.entries(services).filter(([, s]) => Array.isArray(s.command) && s.command[0] === 'serve')
   const stateServices = Object.entries(services).filter(([, s]) => Array.isArray(s.command) && s.command[0] === 'state-server')
+  t.same(hubs.map(([n]) => n), [...COMPOSE_REPLICAS], 'three hub replicas, the ones haproxy.cfg names')
   t.ok(stateServices.length >= 1, 'state services')
-  t.same(Object.keys(services).sort(), ['hub', ...stateServices.map(([n]) => n)].sort(), 'every service is the hub or a state server')
+  t.same(Object.keys(services).sort(), [...hubs.map(([n]) => n), ...stateServices.map(([n]) => n), 'grafana', 'haproxy', 'nats', 'prometheus'].sort(),
+    'every service is a hub replica, a state server, NATS, HAProxy, Prometheus or Grafana')
 
-  for (const [name, s] of Object.entries(services)) {
+  for (const [name, s] of [...hubs, ...stateServices]) {
     t.equal(s.build, '.', `${name} builds from the repository's Dockerfile`)
     const test = s.healthcheck?.test
     t.ok(Array.isArray(test) && test.length > 1, `${name} has a healthcheck`)
-    const port = name === 'hub' ? envOf(s).PORT : flag(s.command, '--port')
+    const port = s.command !== undefined && (s.command as string[])[0] === 'serve' ? envOf(s).PORT : flag(s.command, '--port')
     t.match(JSON.stringify(test), new RegExp(`127\\.0\\.0\\.1:${port}/health`), `${name}'s healthcheck asks its own port (${port})`)
     t.match(envOf(s).NSIM_ADMIN_TOKEN, /^\$\{NSIM_ADMIN_TOKEN(:?\?[^}]*)?\}$/, `${name} takes the admin token from the environment, with no default`)
   }
-
   for (const [name, s] of stateServices) {
     const state = flag(s.command, '--state')
     t.equal(name, `state-${state?.toLowerCase()}`, `${name} serves its own state`)
     t.equal(flag(s.command, '--host'), '0.0.0.0', `${name} listens beyond the container`)
   }
 
-  const urls = parseStateUrls(envOf(hub).NSIM_STATE_URLS ?? '')
-  const named = Object.entries(urls).map(([state, u]) => ({ state, host: new URL(u).hostname, port: new URL(u).port }))
-  t.same(named.map((n) => n.host).sort(), stateServices.map(([n]) => n).sort(), "the hub's NSIM_STATE_URLS names exactly the state services")
-  for (const n of named) {
-    const s = services[n.host]
-    if (s === undefined) continue
-    t.equal(flag(s.command, '--state'), n.state, `${n.host} answers for ${n.state}`)
-    t.equal(flag(s.command, '--port'), n.port, `${n.host} listens on the port the hub calls`)
+  const ids = new Set<string>()
+  for (const [name, hub] of hubs) {
+    const env = envOf(hub)
+    t.equal(env.NSIM_REPLICA_ID, name, `${name} is replica ${name}`)
+    ids.add(env.NSIM_REPLICA_ID!)
+    t.equal(env.NSIM_NATS_URL, 'nats://nats:4222', `${name} keeps its state in the nats service`)
+    t.equal(env.PORT, '8080', `${name} listens where haproxy.cfg sends`)
+    const urls = parseStateUrls(env.NSIM_STATE_URLS ?? '')
+    const named = Object.entries(urls).map(([state, u]) => ({ state, host: new URL(u).hostname, port: new URL(u).port }))
+    t.same(named.map((n) => n.host).sort(), stateServices.map(([n]) => n).sort(), `${name}'s NSIM_STATE_URLS names exactly the state services`)
+    for (const n of named) {
+      const st = services[n.host]
+      if (st === undefined) continue
+      t.equal(flag(st.command, '--state'), n.state, `${n.host} answers for ${n.state}`)
+      t.equal(flag(st.command, '--port'), n.port, `${n.host} listens on the port ${name} calls`)
+    }
+    const deps = hub.depends_on
+    t.same(Array.isArray(deps) ? deps : Object.keys(deps ?? {}).sort(), ['nats', ...stateServices.map(([n]) => n)].sort(), `${name} waits for NATS and every state service`)
+    if (deps !== undefined && !Array.isArray(deps)) t.ok(Object.values(deps).every((d) => d.condition === 'service_healthy'), '... until each is healthy')
   }
-  const deps = hub.depends_on
-  t.same(Array.isArray(deps) ? deps : Object.keys(deps ?? {}).sort(), stateServices.map(([n]) => n).sort(), 'the hub waits for every state service')
-  if (deps !== undefined && !Array.isArray(deps)) {
-    t.ok(Object.values(deps).every((d) => d.condition === 'service_healthy'), '... until it is healthy')
+  t.equal(ids.size, hubs.length, 'replica ids differ')
+  t.match(services.nats?.command, ['-js'], 'NATS runs with JetStream')
+  t.ok((services.haproxy?.volumes ?? []).some((v) => v.startsWith('./haproxy.cfg:')), "HAProxy runs the repository's haproxy.cfg")
+  t.ok((services.haproxy?.ports ?? []).some((p) => String(p) === '8080:8080'), 'the switch port is published by HAProxy')
+  t.equal(readFileSync(join(root, 'haproxy.cfg'), 'utf8'), composeHaproxyConfig(), 'haproxy.cfg is what composeHaproxyConfig() writes')
+
+  // Prometheus scrapes every replica's metrics port and HAProxy; the dashboard asks only for metrics that exist.
+  const prom = parse(readFileSync(join(root, 'deploy/prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }> }
+  const targets = prom.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort()
+  t.same(targets, [...hubs.map(([n, h]) => `${n}:${envOf(h).NSIM_METRICS_PORT}`), 'haproxy:8404'].sort(), 'Prometheus scrapes every replica and HAProxy')
+  const hub = await buildHub({ ephemeral: true, auditFile: false, docs: false })
+  const metrics = (await hub.app.inject({ url: '/metrics', headers: { authorization: 'Bearer demo-admin' } })).body
+  await hub.close()
+  const known = new Set([...metrics.matchAll(/^# TYPE (\S+) (\S+)/gm)].flatMap((m) => m[2] === 'histogram' ? [`${m[1]}_bucket`, `${m[1]}_sum`, `${m[1]}_count`] : [m[1]!]))
+  const dash = JSON.parse(readFileSync(join(root, 'deploy/grafana/dashboards/nlets-sim.json'), 'utf8')) as { panels: Array<{ title: string, targets: Array<{ expr: string }> }> }
+  t.ok(dash.panels.length >= 8, `a dashboard of ${dash.panels.length} panels`)
+  for (const p of dash.panels) {
+    for (const q of p.targets) {
+      const names = [...q.expr.matchAll(/\b(nsim_[a-z_]+|haproxy_[a-z_]+)/g)].map((m) => m[1]!)
+      t.ok(names.length > 0, `"${p.title}" asks for a metric`)
+      for (const n of names.filter((x) => x.startsWith('nsim_'))) t.ok(known.has(n), `"${p.title}": ${n} is a metric the hub exports`)
+    }
   }
-  t.ok((hub.ports ?? []).some((p) => String(p).endsWith(`:${envOf(hub).PORT}`)), 'the hub port is published')
 })
 
 const dockerCompose = findDockerCompose()
@@ -212,7 +242,7 @@ async function waitHealthy (p: Proc, url: string, ms: number): Promise<any> {
   }
 }
 
-t.test('the compose topology as processes', { timeout: 20_000 }, async (t) => {
+t.test('the compose topology as processes', { timeout: 60_000 }, async (t) => {
   t.teardown(async () => {
     await Promise.all(procs.map(stop))
     await agent.close()
@@ -223,7 +253,7 @@ t.test('the compose topology as processes', { timeout: 20_000 }, async (t) => {
   const states = ['IL', 'WA', 'NY'].map((state) => ({ state, proc: start(`state-${state.toLowerCase()}`, ['state-server', '--state', state, '--port', '0'], env) }))
   const stateUrls: Record<string, string> = {}
   for (const s of states) {
-    const m = await waitForOutput(s.proc, new RegExp(`state server ${s.state} listening on (http://127\\.0\\.0\\.1:\\d+)`), 8000)
+    const m = await waitForOutput(s.proc, new RegExp(`state server ${s.state} listening on (http://127\\.0\\.0\\.1:\\d+)`), 20_000)
     stateUrls[s.state] = m[1]!
   }
   for (const s of states) t.match(await waitHealthy(s.proc, stateUrls[s.state]!, 5000), { state: s.state, status: 'up' }, `${s.state} healthy`)
