@@ -15,6 +15,7 @@ const SUITES: Record<string, () => Promise<{ run: (o: SuiteOptions) => Promise<S
   generator: async () => await import('./suites/generator.js'),
   'policy-diff': async () => await import('./suites/policy-diff.js'),
   'audit-replay': async () => await import('./suites/audit-replay.js'),
+  cluster: async () => await import('./suites/cluster.js'),
 }
 
 export async function runBench (argv: string[], out: (s: string) => void = console.log): Promise<number> {

@@ -33,9 +33,9 @@ function query (i: number, state = 'IL'): QueuedQuery {
   }
 }
 
-interface StoreCost { enqueueOneUs: number, enqueueTurnUs: number, forwardUs: number }
+export interface StoreCost { enqueueOneUs: number, enqueueTurnUs: number, forwardUs: number }
 
-async function storeCost (s: SwitchState, n: number): Promise<StoreCost> {
+export async function storeCost (s: SwitchState, n: number): Promise<StoreCost> {
   let t0 = performance.now()
   for (let i = 0; i < n; i++) await s.queue.enqueue(query(i))
   const enqueueOneUs = (performance.now() - t0) * 1000 / n
