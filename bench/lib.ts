@@ -51,7 +51,8 @@ export function writeResult (r: SuiteResult): string {
 
 export function table (rows: Array<Record<string, string | number | boolean>>): string {
   if (rows.length === 0) return ''
-  const cols = Object.keys(rows[0]!)
+  // Every column any row has, in the order first seen (a suite may give rows of two kinds).
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))]
   const fmt = (v: string | number | boolean | undefined): string => typeof v === 'number'
     ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 2 }))
     : String(v ?? '')

@@ -73,6 +73,7 @@ export const ERRORS = Object.freeze({
   NSIM_HUB_DRAINING: def(503, 'the hub is shutting down: send to another hub or retry'),
   NSIM_HUB_JSON_DEPTH: def(400, 'body is nested deeper than %s levels'),
   NSIM_HUB_STATE_UNREACHABLE: def(502, '%s'),
+  NSIM_HUB_CLUSTER: def(502, 'replicas: %s'),
 
   /* state endpoints */
   NSIM_STATE_TIMEOUT: def(504, 'state `%s` did not answer within %s ms'),

@@ -77,7 +77,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   }
   const bounds = { queueMax: options.queueMax, inboxMax: options.inboxMax }
   const replica = options.replicaId ?? `${hostname()}-${process.pid}`
-  const warn = (err: Error): void => { process.emitWarning(`${replica}: ${err.message}`, { code: 'NSIM_HUB_STORE' }) }
+  const warn = (err: Error): void => { process.emitWarning(`${replica}: ${err.message}`, { code: 'NSIM_HUB_CLUSTER' }) }
   const nats: JetStreamState | undefined = options.natsUrl === undefined ? undefined : await jetstreamState({
     url: options.natsUrl, replica, destinations: [...destinations.keys()], onError: warn, ...bounds,
     counters: [...JURISDICTIONS, ...Object.keys(FEDERAL_LINES)].flatMap((l) => [`in:${l}`, `out:${l}`]),

@@ -94,7 +94,7 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
           return { ...out, published: p }
         } catch (err) {
           return await reply.code(502).send({
-            statusCode: 502, code: 'NSIM_HUB_STORE', error: 'Bad Gateway',
+            statusCode: 502, code: 'NSIM_HUB_CLUSTER', error: 'Bad Gateway',
             message: `reloaded here (version ${r.version}), but not published to the other replicas: ${(err as Error).message}`,
           })
         }
