@@ -3,14 +3,14 @@
  * The switch's state in NATS JetStream, shared by every hub replica
  * (`NSIM_NATS_URL`): one more implementation of the ports in ../ports/state.ts.
  *
- * - Store-and-forward: a stream per destination, `NSIM_Q_<ST>` on subjects
+ * - Store-and-forward: a stream per destination, `nsim-queue-<ST>` on subjects
  *   `nsim.q.<ST>.<line>`, with work-queue retention and one durable consumer
  *   (`forward`) that every replica pulls from, so a queued query is handed to
  *   one replica at a time; it leaves the stream only when its reply is in the
  *   inbox (acknowledged after the inbox write). A replica killed in between
  *   leaves it unacknowledged: after `ackWaitMs` (15 s) another replica delivers it,
  *   and the inbox write, keyed by the inbox id, is not duplicated.
- * - Inboxes: one stream `NSIM_INBOX`, a subject per line (`nsim.inbox.<line>`),
+ * - Inboxes: one stream `nsim-inbox`, a subject per line (`nsim.inbox.<line>`),
  *   written with the inbox id as message id (deduplicated over `dedupWindowMs`),
  *   deleted message by message when the line acknowledges.
  * - Bounds: the queue bound is the stream's own (`max_msgs`, new refused), exact
@@ -59,7 +59,7 @@ export interface NatsShared {
   readonly replica: string
 }
 
-export const INBOX_STREAM = 'NSIM_INBOX'
+export const INBOX_STREAM = 'nsim-inbox'
 /**
  * Queries pulled at a time: each must be delivered within `ackWaitMs` of its
  * pull or another replica takes it, so a pull stays small (16 answers of a
@@ -70,7 +70,7 @@ export const QUEUE_CONSUMER = 'forward'
 const SETTINGS_BUCKET = 'nsim_destinations'
 const SEQUENCES_BUCKET = 'nsim_sequences'
 
-export const queueStream = (state: string): string => `NSIM_Q_${state}`
+export const queueStream = (state: string): string => `nsim-queue-${state}`
 const queueSubject = (state: string, line: string): string => `nsim.q.${state}.${line}`
 const inboxSubject = (line: string): string => `nsim.inbox.${line}`
 
@@ -231,8 +231,8 @@ class JetStreamQueue implements StoreAndForward, Inbox {
     const queued = new Map<string, number>()
     const byLine = new Map<string, number>()
     for await (const si of jsm.streams.list()) {
-      if (!si.config.name.startsWith('NSIM_Q_') || si.state.messages === 0) continue
-      queued.set(si.config.name.slice('NSIM_Q_'.length), si.state.messages)
+      if (!si.config.name.startsWith('nsim-queue-') || si.state.messages === 0) continue
+      queued.set(si.config.name.slice('nsim-queue-'.length), si.state.messages)
       const detail = await jsm.streams.info(si.config.name, { subjects_filter: '>' })
       for (const [subject, count] of Object.entries(detail.state.subjects ?? {})) add(byLine, subject.slice(subject.lastIndexOf('.') + 1), count)
     }
