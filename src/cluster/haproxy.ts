@@ -2,7 +2,8 @@
  * @module cluster/haproxy
  * The HAProxy configuration in front of hub replicas: round-robin, health
  * checks on `/health` every half second (a replica draining on SIGTERM answers
- * 503 there and is taken out at the next check, before it stops), a retry on
+ * 503 there and is taken out after two checks, within a second, well before it
+ * stops: NSIM_DRAIN_MS is 3 s; one slow check does not take it out), a retry on
  * another replica when a connection fails or a draining replica answers 503
  * (both mean the message was not handled), HAProxy's statistics and its
  * Prometheus exporter on a port of their own. One generator for the
@@ -39,6 +40,8 @@ export function haproxyConfig (o: HaproxyOptions): string {
     '  timeout client 30s',
     '  timeout server 30s',
     '  timeout http-request 10s',
+    // A health check slower than this fails (a busy replica answers /health in milliseconds).
+    '  timeout check 2s',
     // The request is buffered so it can be sent again to another replica.
     '  option http-buffer-request',
     '  retries 2',
@@ -55,7 +58,7 @@ export function haproxyConfig (o: HaproxyOptions): string {
     '  option httpchk GET /health',
     '  http-check expect status 200',
     // Resolve names when they exist (docker-compose), start without them otherwise.
-    `  default-server check inter 500ms fastinter 250ms downinter 1s fall 1 rise 2 init-addr last,libc,none${o.dns !== undefined ? ' resolvers dns' : ''}`,
+    `  default-server check inter 500ms fastinter 250ms downinter 1s fall 2 rise 2 init-addr last,libc,none${o.dns !== undefined ? ' resolvers dns' : ''}`,
     ...o.servers.map((s) => `  server ${s.name} ${s.address}`),
     '',
     'listen stats',

@@ -83,7 +83,8 @@ export class KvSequences implements Sequences {
     }
     if (c.current.next > c.current.end) {
       if (c.spare !== undefined) {
-        c.current = c.spare
+        // After provisional numbers, the leased block goes on past them (never back to a number given).
+        c.current = { next: Math.max(c.spare.next, c.current.next), end: Math.max(c.spare.end, c.current.next) }
         c.spare = undefined
       } else {
         // Used faster than a lease round trip: keep counting in this block (provisional).

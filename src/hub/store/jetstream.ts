@@ -66,6 +66,8 @@ export const INBOX_STREAM = 'nsim-inbox'
  * slow state at a second each fit well inside the default 15 s).
  */
 export const PEEK_MAX = 16
+/** Inbox replies read at a time while looking for the ids a line acknowledges. */
+const ACK_PAGE = 1000
 export const QUEUE_CONSUMER = 'forward'
 const SETTINGS_BUCKET = 'nsim_destinations'
 const SEQUENCES_BUCKET = 'nsim_sequences'
@@ -73,6 +75,12 @@ const SEQUENCES_BUCKET = 'nsim_sequences'
 export const queueStream = (state: string): string => `nsim-queue-${state}`
 const queueSubject = (state: string, line: string): string => `nsim.q.${state}.${line}`
 const inboxSubject = (line: string): string => `nsim.inbox.${line}`
+
+/** A stream refused a message at its bound (the client's error names only the status, 503; the server's description says why). */
+function atBound (err: unknown): boolean {
+  const e = err as { message?: string, api_error?: { description?: string } }
+  return /maximum messages/i.test(e.api_error?.description ?? e.message ?? '')
+}
 
 function add (m: Map<string, number>, k: string, n: number): void {
   const v = Math.max(0, (m.get(k) ?? 0) + n)
@@ -98,7 +106,7 @@ class JetStreamQueue implements StoreAndForward, Inbox {
   readonly #queuedByLine = new Map<string, number>()
   readonly #inbox = new Map<string, number>()
   /** Queries pulled by the last peek of each destination and not yet forwarded. */
-  readonly #held = new Map<string, Map<number, JsMsg>>()
+  readonly #held = new Map<string, Map<number, { readonly msg: JsMsg, readonly item: Queued }>>()
   #listers = 0
 
   constructor (o: JetStreamStateOptions, s: NatsShared) {
@@ -119,27 +127,34 @@ class JetStreamQueue implements StoreAndForward, Inbox {
       }
       return 'queued'
     } catch (err) {
-      if (/maximum messages exceeded/i.test((err as Error).message)) return 'queue-full'
+      if (atBound(err)) return 'queue-full'
       throw err
     }
   }
 
   async peek (state: string, max: number): Promise<Queued[]> {
-    await this.release(state)
-    const held = new Map<number, JsMsg>()
+    // What this replica already holds comes first (oldest first), then more from the stream.
+    let held = this.#held.get(state)
+    if (held === undefined) { held = new Map(); this.#held.set(state, held) }
     const out: Queued[] = []
-    const it = this.#s.js.fetch(queueStream(state), QUEUE_CONSUMER, { batch: Math.min(max, PEEK_MAX), no_wait: true, expires: 2000 })
+    for (const h of held.values()) {
+      if (out.length >= max) return out
+      out.push(h.item)
+    }
+    const want = Math.min(max, PEEK_MAX) - out.length
+    if (want <= 0) return out
+    const it = this.#s.js.fetch(queueStream(state), QUEUE_CONSUMER, { batch: want, no_wait: true })
     // A fetch cut off by a lost connection would never end: stop it (what it pulled goes back after ackWait).
     const timer = setTimeout(() => { it.stop() }, 5000)
     try {
       for await (const m of it) {
-        held.set(m.seq, m)
-        out.push({ ...(m.json<QueuedQuery>()), seq: m.seq })
+        const item: Queued = { ...(m.json<QueuedQuery>()), seq: m.seq }
+        held.set(m.seq, { msg: m, item })
+        out.push(item)
       }
     } finally {
       clearTimeout(timer)
     }
-    if (held.size > 0) this.#held.set(state, held)
     return out
   }
 
@@ -148,7 +163,7 @@ class JetStreamQueue implements StoreAndForward, Inbox {
     const held = this.#held.get(state)
     if (held === undefined) return
     this.#held.delete(state)
-    for (const m of held.values()) m.nak()
+    for (const h of held.values()) h.msg.nak()
   }
 
   async forward (done: ReadonlyArray<{ readonly item: Queued, readonly reply: InboxReply }>): Promise<void> {
@@ -159,15 +174,15 @@ class JetStreamQueue implements StoreAndForward, Inbox {
       try {
         const ack = await this.#s.js.publish(inboxSubject(item.line), JSON.stringify(reply), { msgID: reply.id, expect: { streamName: INBOX_STREAM } })
         held.delete(item.seq)
-        await m.ackAck()
+        await m.msg.ackAck()
         add(this.#queued, item.state, -1)
         add(this.#queuedByLine, item.line, -1)
         if (!ack.duplicate) add(this.#inbox, item.line, 1)
       } catch (err) {
         // The inbox is full (or the server did not answer): the query stays queued, tried again in a while.
         held.delete(item.seq)
-        m.nak(5000)
-        if (!/maximum messages/i.test((err as Error).message)) throw err
+        m.msg.nak(5000)
+        if (!atBound(err)) throw err
       }
     }))
   }
@@ -181,16 +196,17 @@ class JetStreamQueue implements StoreAndForward, Inbox {
   }
 
   /** Every message of a line's inbox, oldest first, up to `max`: read through a short-lived consumer. */
-  async #read (line: string, max: number): Promise<Array<{ seq: number, reply: InboxReply }>> {
+  async #read (line: string, max: number, fromSeq = 0): Promise<Array<{ seq: number, reply: InboxReply }>> {
     const { jsm, js, replica } = this.#s
     const name = `inbox-${replica}-${++this.#listers}`.replace(/[^A-Za-z0-9_-]/g, '_')
     await jsm.consumers.add(INBOX_STREAM, {
-      name, filter_subject: inboxSubject(line), ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All,
+      name, filter_subject: inboxSubject(line), ack_policy: AckPolicy.None,
+      ...(fromSeq > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : { deliver_policy: DeliverPolicy.All }),
       inactive_threshold: nanos(30_000), mem_storage: true,
     })
     const out: Array<{ seq: number, reply: InboxReply }> = []
     try {
-      const it = js.fetch(INBOX_STREAM, name, { batch: max, no_wait: true, expires: 2000 })
+      const it = js.fetch(INBOX_STREAM, name, { batch: max, no_wait: true })
       const timer = setTimeout(() => { it.stop() }, 5000)
       try {
         for await (const m of it) out.push({ seq: m.seq, reply: m.json<InboxReply>() })
@@ -212,10 +228,17 @@ class JetStreamQueue implements StoreAndForward, Inbox {
     if (ids.length === 0) return 0
     const wanted = new Set(ids)
     let n = 0
-    for (const { seq, reply } of await this.#read(line, this.#o.inboxMax)) {
-      if (!wanted.has(reply.id)) continue
-      // Another replica may have removed it first (the same ack twice): not counted.
-      if (await this.#s.jsm.streams.deleteMessage(INBOX_STREAM, seq, false).catch(() => false)) n++
+    // The ids are found by reading the line's inbox a page at a time, oldest first (acknowledged replies are usually the oldest).
+    let from = 0
+    for (;;) {
+      const page = await this.#read(line, ACK_PAGE, from)
+      for (const { seq, reply } of page) {
+        if (!wanted.delete(reply.id)) continue
+        // Another replica may have removed it first (the same ack twice): not counted.
+        if (await this.#s.jsm.streams.deleteMessage(INBOX_STREAM, seq, false).catch(() => false)) n++
+      }
+      if (wanted.size === 0 || page.length < ACK_PAGE) break
+      from = page.at(-1)!.seq + 1
     }
     add(this.#inbox, line, -n)
     return n

@@ -10,6 +10,9 @@ import t, { type Test } from 'tap'
 import { memoryState } from '../../../src/hub/ports/memory.js'
 import type { Bounds, InboxReply, Queued, QueuedQuery, SwitchState } from '../../../src/hub/ports/state.js'
 import { SEQ_LEASE, sqliteState } from '../../../src/hub/store/sqlite.js'
+import { jetstreamState } from '../../../src/hub/store/jetstream.js'
+import { findProgram, freePort } from '../../../src/cluster/topology.js'
+import { spawn } from 'node:child_process'
 
 function tempDir (t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'nsim-store-'))
@@ -17,11 +20,33 @@ function tempDir (t: Test): string {
   return dir
 }
 
-type Factory = (t: Test, bounds: Bounds) => SwitchState
+/** A nats-server with JetStream of the test's own (stopped at its end). */
+async function natsServer (t: Test): Promise<string> {
+  const port = await freePort()
+  const child = spawn(findProgram('nats-server')!, ['-js', '-sd', tempDir(t), '-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' })
+  t.teardown(() => { child.kill('SIGKILL') })
+  return `nats://127.0.0.1:${port}`
+}
+
+type Factory = (t: Test, bounds: Bounds) => SwitchState | Promise<SwitchState>
 const IMPLEMENTATIONS: Array<[string, Factory]> = [
   ['memory', (_t, b) => memoryState(b)],
   ['sqlite', (t, b) => sqliteState({ dataDir: tempDir(t), ...b })],
 ]
+// With nats-server installed (CI installs it), the JetStream implementation keeps the same contract.
+if (findProgram('nats-server') !== undefined || process.env.CI) {
+  IMPLEMENTATIONS.push(['jetstream', async (t, b) => {
+    const url = await natsServer(t)
+    for (let i = 0; ; i++) {
+      try {
+        return await jetstreamState({ url, replica: 'test', destinations: ['IL', 'WA', 'NY'], counters: [], refreshMs: 60_000, ...b })
+      } catch (err) {
+        if (i > 50) throw err
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+  }])
+}
 
 let n = 0
 function query (state: string, line = 'TX', extra: Partial<QueuedQuery> = {}): QueuedQuery {
@@ -42,7 +67,7 @@ function replyFor (item: Queued): InboxReply {
 
 for (const [name, make] of IMPLEMENTATIONS) {
   t.test(`${name}: queue in order, forward into the inbox, list until acknowledged`, async (t) => {
-    const s = make(t, { queueMax: 100, inboxMax: 100 })
+    const s = await make(t, { queueMax: 100, inboxMax: 100 })
     t.teardown(async () => { await s.close() })
     const sent = [query('IL'), query('IL', 'TX', { control: 'REF-1' }), query('WA'), query('IL', 'AX', { ori: 'VTICE0900' })]
     for (const q of sent) t.equal(await s.queue.enqueue(q), 'queued')
@@ -67,7 +92,7 @@ for (const [name, make] of IMPLEMENTATIONS) {
   })
 
   t.test(`${name}: bounds per destination and per line`, async (t) => {
-    const s = make(t, { queueMax: 3, inboxMax: 4 })
+    const s = await make(t, { queueMax: 3, inboxMax: 4 })
     t.teardown(async () => { await s.close() })
     const results = await Promise.all([query('IL'), query('IL'), query('IL'), query('IL')].map(async (q) => await s.queue.enqueue(q)))
     t.same(results, ['queued', 'queued', 'queued', 'queue-full'], 'a fourth query for IL is refused, even within one turn')
@@ -82,7 +107,7 @@ for (const [name, make] of IMPLEMENTATIONS) {
   })
 
   t.test(`${name}: sequences count per counter from 1, and destination settings are kept`, async (t) => {
-    const s = make(t, { queueMax: 10, inboxMax: 10 })
+    const s = await make(t, { queueMax: 10, inboxMax: 10 })
     t.teardown(async () => { await s.close() })
     t.same([s.sequences.next('out:TX'), s.sequences.next('out:TX'), s.sequences.next('out:IL'), s.sequences.next('out:TX')], [1, 2, 1, 3])
     await s.destinations.save('IL', { status: 'removed', disabledKeys: ['DNQ'], fault: { mode: 'down' } })
@@ -138,4 +163,47 @@ t.test('sqlite: one hub per data directory', async (t) => {
 
 t.test('sqlite: a data directory that cannot be created names the setting', async (t) => {
   t.throws(() => sqliteState({ dataDir: '/dev/null/nsim', queueMax: 10, inboxMax: 10 }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_DATA_DIR/ })
+})
+
+t.test('jetstream: two replicas share one queue; a query held by a replica that died goes to the other, and its reply is stored once', { skip: findProgram('nats-server') === undefined && !process.env.CI ? 'nats-server is not installed' : false }, async (t) => {
+  const url = await natsServer(t)
+  const open = async (replica: string): Promise<SwitchState> => {
+    for (let i = 0; ; i++) {
+      try {
+        return await jetstreamState({ url, replica, destinations: ['IL'], counters: [], ackWaitMs: 1000, refreshMs: 60_000, queueMax: 5000, inboxMax: 5000 })
+      } catch (err) {
+        if (i > 50) throw err
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+  }
+  const a = await open('a')
+  const b = await open('b')
+  t.teardown(async () => { await a.close(); await b.close() })
+  const sent = [query('IL'), query('IL'), query('IL')]
+  for (const q of sent) t.equal(await a.queue.enqueue(q), 'queued')
+  t.equal(await a.queue.enqueue(sent[0]!), 'queued', 'the same query queued twice (a retry) ...')
+  const heldByA = await a.queue.peek('IL', 10)
+  t.same(heldByA.map((q) => q.messageId), sent.map((q) => q.messageId), '... is kept once')
+  t.same(await b.queue.peek('IL', 10), [], 'what replica a pulled, replica b does not get ...')
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  const taken = await b.queue.peek('IL', 10)
+  t.same(taken.map((q) => q.messageId), sent.map((q) => q.messageId), '... until a does not finish within the ack wait')
+  await b.queue.forward(taken.map((item) => ({ item, reply: replyFor(item) })))
+  await a.queue.forward(heldByA.map((item) => ({ item, reply: replyFor(item) })))
+  const inbox = await b.inbox.list('TX', 100)
+  t.same(inbox.map((r) => r.messageId), sent.map((q) => q.messageId), 'a late forward by a stores no second reply')
+  t.same(await a.queue.peek('IL', 10), [], 'the queue is empty')
+
+  // More replies than one page of an acknowledgement's search.
+  const many = Array.from({ length: 1010 }, () => query('IL', 'AX'))
+  await Promise.all(many.map(async (q) => await a.queue.enqueue(q)))
+  for (;;) {
+    const items = await a.queue.peek('IL', 16)
+    if (items.length === 0) break
+    await a.queue.forward(items.map((item) => ({ item, reply: replyFor(item) })))
+  }
+  const last = many.slice(-3).map((q) => `${q.messageId}.IL`)
+  t.equal(await b.inbox.ack('AX', [...last, 'no-such-id']), 3, 'ids past the first 1,000 replies are found and removed')
+  t.equal((await a.inbox.list('AX', 2000)).length, 1007)
 })
