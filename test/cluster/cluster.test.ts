@@ -258,6 +258,10 @@ t.test('a three-replica switch behind HAProxy, state on NATS JetStream', { skip,
     t.ok(r.queued.length > 20, `${r.queued.length} answered SM .02 across the restart (${r.other} other replies, e.g. SM .04 while NATS was away; ${r.failed} failed)`)
     const ok = await within(15_000, async () => (await call(`${hubUrl(c, 0)}/v1/admin/states/IL/fault`, { method: 'PUT', headers: ADMIN, body: JSON.stringify({ mode: 'up' }) })).status === 200)
     t.ok(ok >= 0, 'IL back up')
+    const ilUpOn = async (i: number): Promise<boolean> =>
+      ((await call(`${hubUrl(c, i)}/v1/admin/states`, { headers: ADMIN })).json as Array<{ state: string, fault: { mode: string } | null }>)
+        .find((s) => s.state === 'IL')?.fault === null
+    t.ok(await within(10_000, async () => await ilUpOn(2)) >= 0, 'the watches came back with NATS: hub-3 sees IL up, set through hub-1')
     // Queries a replica had pulled when the connection dropped go back after the consumer's ack wait (15 s).
     t.ok(await within(90_000, async () => await queuedTotal(c) === 0) >= 0, 'the queue drains')
     checkOnce(t, r.queued, await readInbox(c, 2000))
