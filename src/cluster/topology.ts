@@ -92,7 +92,7 @@ async function sleep (ms: number): Promise<void> {
 async function ready (url: string, child: ChildProcess, log: string, timeoutS: number): Promise<void> {
   const until = Date.now() + timeoutS * 1000
   while (Date.now() < until) {
-    if (child.exitCode !== null || child.signalCode !== null) break
+    if (child.exitCode !== null || child.signalCode !== null || (child.pid !== undefined && !alive(child.pid))) break
     try {
       const r = await fetch(url, { signal: AbortSignal.timeout(1000) })
       if (r.ok) return
@@ -124,8 +124,9 @@ export async function clusterUp (o: ClusterOptions): Promise<ClusterInfo> {
   for (const s of o.states) if (!(JURISDICTIONS as readonly string[]).includes(s)) throw new NsimError('NSIM_CLI_USAGE', `--states: \`${s}\` is not a jurisdiction`)
   mkdirSync(join(dir, 'logs'), { recursive: true })
   const pick = async (offset: number): Promise<number> => o.port === 0 ? await freePort(host) : o.port + offset
-  const switchPort = o.port === 0 ? await freePort(host) : o.port
-  const statsPort = await pick(324) // 8080 -> 8404, as HAProxy's own examples
+  // HAProxy's ports: with --port 0 chosen just before HAProxy starts (a port found free now may be taken by then).
+  let switchPort = o.port
+  let statsPort = o.port === 0 ? 0 : o.port + 324 // 8080 -> 8404, as HAProxy's own examples
   const natsPort = await pick(-3858) // 8080 -> 4222
   const natsMonitor = await pick(142) // 8080 -> 8222
   const processes: ClusterProcess[] = []
@@ -145,7 +146,7 @@ export async function clusterUp (o: ClusterOptions): Promise<ClusterInfo> {
     writeFileSync(join(dir, CLUSTER_FILE), `${JSON.stringify(full, null, 2)}\n`)
     return full
   }
-  const base = {
+  let base = {
     dir, url: `http://${host}:${switchPort}`, statsUrl: `http://${host}:${statsPort}/`, natsUrl: `nats://${host}:${natsPort}`,
     hubs: [] as string[], startedAt: new Date().toISOString(),
   }
@@ -179,13 +180,27 @@ export async function clusterUp (o: ClusterOptions): Promise<ClusterInfo> {
     // Replicas start side by side (the first provisions the streams; the others find them).
     await Promise.all(hubChildren.map(async ([child, url, log]) => { await ready(url, child, log, timeoutS) }))
     const cfg = join(dir, 'haproxy.cfg')
-    writeFileSync(cfg, haproxyConfig({
-      bind: `${host}:${switchPort}`, statsBind: `${host}:${statsPort}`, servers: hubs,
-      comment: ['Written by `nlets-sim cluster up`; the repository\'s haproxy.cfg is the same for docker-compose.'],
-    }))
-    const hap = launch('haproxy', 'haproxy', switchPort, haproxyBin, ['-f', cfg, '-db'])
-    const info = save({ ...base, hubs: hubs.map((h) => `http://${h.address}`) })
-    await ready(`${base.url}/health`, hap, processes.at(-1)!.log, timeoutS)
+    let info: ClusterInfo | undefined
+    for (let attempt = 1; info === undefined; attempt++) {
+      if (o.port === 0) {
+        switchPort = await freePort(host)
+        statsPort = await freePort(host)
+        base = { ...base, url: `http://${host}:${switchPort}`, statsUrl: `http://${host}:${statsPort}/` }
+      }
+      writeFileSync(cfg, haproxyConfig({
+        bind: `${host}:${switchPort}`, statsBind: `${host}:${statsPort}`, servers: hubs,
+        comment: ['Written by `nlets-sim cluster up`; the repository\'s haproxy.cfg is the same for docker-compose.'],
+      }))
+      const hap = launch('haproxy', 'haproxy', switchPort, haproxyBin, ['-f', cfg, '-db'])
+      try {
+        await ready(`${base.url}/health`, hap, processes.at(-1)!.log, timeoutS)
+        info = save({ ...base, hubs: hubs.map((h) => `http://${h.address}`) })
+      } catch (err) {
+        // Lost a race for a free port: try others (twice), else give up.
+        processes.pop()
+        if (o.port !== 0 || attempt >= 3 || !/cannot bind/.test(readFileSync(join(dir, 'logs', 'haproxy.log'), 'utf8'))) throw err
+      }
+    }
     return info
   } catch (err) {
     await stopAll(processes, 0)
