@@ -13,7 +13,8 @@ import { createSimulatedStates } from '../../simulator/states/simulated-state.js
 import { NsimError } from '../errors.js'
 import { messageError } from '../message/er.js'
 import { PolicyStore } from '../policy/store.js'
-import { type Audit, fileAudit, noAudit } from './audit.js'
+import { fileAudit, noAudit } from './audit.js'
+import { AuditTap } from './audit-tap.js'
 import type { HubContext } from './context.js'
 import { Destination } from './destinations.js'
 import { type Credentials, demoCredentials, loadTokensFile } from './lines.js'
@@ -78,9 +79,9 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     await state.close()
     throw err
   }
-  let audit: Audit
+  let audit: AuditTap
   try {
-    audit = options.auditFile === false ? noAudit : fileAudit(options.auditFile)
+    audit = new AuditTap(options.auditFile === false ? noAudit : fileAudit(options.auditFile))
   } catch (err) {
     await state.close()
     throw err
@@ -135,7 +136,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
         : { statusCode: 503, code: 'NSIM_HUB_DRAINING', error: 'Service Unavailable', message: 'the hub is shutting down: send to another hub or retry' })
   })
   const rate = new LineBuckets({ rate: options.lineRate, burst: options.lineBurst ?? Math.max(1, options.lineRate * 2) }, options.now)
-  const ctx: HubContext = { options, sw, rate, store, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now() }
+  const ctx: HubContext = { options, sw, rate, store, destinations, credentials, adminToken, metrics, audit, auditTap: audit, startedAt: Date.now() }
   if (options.docs) await registerDocs(app)
   registerErrorHandler(app, ctx)
   registerMessageRoutes(app, ctx)

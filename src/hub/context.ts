@@ -5,6 +5,7 @@
  */
 import type { PolicyStore } from '../policy/store.js'
 import type { Audit } from './audit.js'
+import type { AuditTap } from './audit-tap.js'
 import type { Destination } from './destinations.js'
 import type { Credentials } from './lines.js'
 import type { HubMetrics } from './metrics.js'
@@ -23,5 +24,7 @@ export interface HubContext {
   readonly adminToken: string
   readonly metrics: HubMetrics
   readonly audit: Audit
+  /** The same audit, with listeners (the console's live view and message traces). */
+  readonly auditTap: AuditTap
   readonly startedAt: number
 }
