@@ -25,6 +25,7 @@ import { LineBuckets } from './rate.js'
 import { loadRegions } from './regions.js'
 import { registerAdminRoutes } from './routes/admin.js'
 import { registerBodyParsers } from './routes/body.js'
+import { registerConsole } from './routes/console.js'
 import { registerDirectoryRoutes } from './routes/directory.js'
 import { registerDocs } from './routes/docs.js'
 import { registerErrorHandler } from './routes/errors.js'
@@ -143,6 +144,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   registerDirectoryRoutes(app, ctx)
   registerOpsRoutes(app, ctx)
   registerAdminRoutes(app, ctx)
+  await registerConsole(app, ctx)
   // Forward what waits for states that are back (a drain that finds its state still down stops at once).
   const metricsApp = options.metricsPort !== undefined ? buildMetricsApp(ctx) : undefined
   const retry = setInterval(() => {
