@@ -38,7 +38,7 @@ function build (): string {
   if (k === undefined) return ''
   const dests = byId<HTMLInputElement>('destinations').value.toUpperCase().replace(/\s+/g, '')
   const parts: string[] = []
-  for (const f of [...new Set([...k.forms.flat(), ...k.optional])]) {
+  for (const f of new Set([...k.forms.flat(), ...k.optional])) {
     if (OWN_CONTROL.has(f)) continue
     const v = (values[f] ?? '').trim().toUpperCase()
     if (v !== '') parts.push(`${f}/${v}`)
@@ -56,7 +56,7 @@ function renderFields (): void {
   const box = byId('fields')
   if (k === undefined) return
   const inputs: HTMLElement[] = [h('legend', {}, `Fields of ${k.key}: one of ${k.forms.map((f) => f.join('+')).join(' or ')} is required`)]
-  for (const f of [...new Set([...k.forms.flat(), ...k.optional])]) {
+  for (const f of new Set([...k.forms.flat(), ...k.optional])) {
     if (OWN_CONTROL.has(f)) continue
     const id = `field-${f}`
     const input = h('input', { id, type: 'text', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-hint`, value: values[f] ?? '' })

@@ -33,7 +33,7 @@ function render (t: Tick): void {
   fill(byId('live-components'), ...bars(comps.map(([c, n]) => [c, n, 'bar']), comps[0]?.[1] ?? 1))
   const states = Object.entries(t.byState).map(([s, c]) => [s, c.allow + c.deny + c.redact, c] as const).sort((a, b) => b[1] - a[1]).slice(0, 10)
   fill(byId('live-states'), ...bars(states.map(([s, n, c]) => [`${s} ${nameOf(s)}${c.deny ? `, ${c.deny} denied` : ''}${c.redact ? `, ${c.redact} redacted` : ''}`, n, c.deny || c.redact ? 'bar hot' : 'bar']), states[0]?.[1] ?? 1))
-  fill(byId('live-notable'), ...[...t.notable].reverse().map((n) => h('li', { class: n.effect },
+  fill(byId('live-notable'), ...t.notable.toReversed().map((n) => h('li', { class: n.effect },
     `${new Date(n.at).toLocaleTimeString()} ${n.effect.toUpperCase()} ${n.key} ${n.ori} (${n.component}) to ${n.state}: ${n.rule ?? 'default'}`)))
 }
 

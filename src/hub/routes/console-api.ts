@@ -92,7 +92,7 @@ export function registerConsoleApi (app: FastifyInstance, ctx: HubContext): void
         type: 'object', required: ['ori', 'state', 'key'], additionalProperties: false,
         properties: {
           ori: { type: 'string', pattern: '^[A-Za-z]{2}[A-Za-z0-9]{7}$' }, state: { type: 'string', pattern: '^[A-Za-z]{2}$' },
-          key: { type: 'string', enum: [...KEY_TABLE.map((r) => r.key)] }, time: { type: 'string', format: 'date-time' },
+          key: { type: 'string', enum: KEY_TABLE.map((r) => r.key) }, time: { type: 'string', format: 'date-time' },
           image: { type: 'boolean' }, reason: { type: 'string', maxLength: 1 }, purpose: { type: 'string', maxLength: 1 },
         },
       },

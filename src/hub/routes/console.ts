@@ -48,10 +48,11 @@ export async function registerConsole (app: FastifyInstance, ctx: HubContext): P
     })
     // Two roots: the first that has a file serves it. decorateReply false: /docs registers its own copy.
     await scope.register(fastifyStatic, {
-      root: [CONSOLE_PUBLIC, CONSOLE_SCRIPTS], prefix: '/console/', decorateReply: false, index: ['index.html'], redirect: true,
+      root: [CONSOLE_PUBLIC, CONSOLE_SCRIPTS], prefix: '/console/', decorateReply: false, index: ['index.html'],
       schemaHide: true, cacheControl: true, maxAge: 0,
     })
   })
+  app.get('/console', { schema: { summary: 'The training console (a page for browsers)' } }, async (_req, reply) => await reply.redirect('/console/', 301))
   registerConsoleApi(app, ctx)
   registerConsoleOps(app, ctx)
 }
