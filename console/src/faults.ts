@@ -6,6 +6,7 @@
  */
 import { api } from './api.js'
 import { byId, fill, h } from './dom.js'
+import { refreshInbox } from './inbox.js'
 import { nameOf, TILES } from './tiles.js'
 
 interface StateRow { state: string, status: string, fault: { mode: string, latencyMs?: number, periodMs?: number } | null, queued: number }
@@ -46,7 +47,7 @@ export function initFaults (): void {
       setFault(sel.value, b.dataset.fault ?? 'up', ms)
         .then((msg) => { byId('fault-result').textContent = msg })
         .catch((err: Error) => { byId('fault-result').textContent = `fault: ${err.message}` })
-        .finally(() => { void refreshStates() })
+        .finally(() => { void refreshStates(); void refreshInbox() })
     })
   }
   void refreshStates()

@@ -73,7 +73,7 @@ export function renderMap (a?: MessageAnswer): void {
     const y = t.row * (SIZE + GAP)
     const g = svg('g', {
       'data-state': t.code, 'data-outcome': outcome, class: `tile o-${outcome}`, tabindex: 0, role: 'button',
-      'aria-label': `${t.name}: ${LABELS[outcome]}. Show its policy`,
+      'aria-label': `${t.code} ${t.name}: ${LABELS[outcome]}. Show its policy`,
     },
     svg('rect', { x, y, width: SIZE, height: SIZE, rx: 5 }),
     svg('text', { x: x + SIZE / 2, y: y + SIZE / 2 + 5, 'text-anchor': 'middle', 'aria-hidden': 'true' }, t.code))
