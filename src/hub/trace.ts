@@ -83,7 +83,10 @@ function delivery (d: DecisionOut | undefined, leg: { reply: ReplyOut, transport
   if (leg.reply.status === 'queued') return `the state is out of service (${leg.unavailable ?? 'down'}): queued, SM .02, forwarded when it is back (${via})`
   if (leg.reply.status === 'noanswer' && leg.unavailable !== null) return `the state is out of service (${leg.unavailable}): a multi-state query is not stored (${via})`
   if (leg.reply.status === 'noanswer') return `no answer within the time allowed (${via})`
-  if (leg.reply.key === 'SM') return `not delivered: ${leg.reply.text.split('\n').at(-1) ?? 'status message'}`
+  if (leg.reply.key === 'SM') {
+    const lines = leg.reply.text.split('\n')
+    return `not delivered: SM ${lines.find((l) => /^\.\d\d\. /.test(l)) ?? lines.at(-1) ?? ''}`
+  }
   const redact = d?.redact?.length ? `; stripped from the reply: ${d.redact.join(', ')}` : ''
   return `delivered ${via}; the state answered ${leg.reply.status === 'hit' ? 'with a record' : 'no record'}${redact}`
 }

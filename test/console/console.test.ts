@@ -155,6 +155,7 @@ t.test('the console in chromium', async (t) => {
     await page.waitForSelector('#fault-result:has-text("remove status")')
     await sendRaw(page, 'DQ.TX0020100.WA.TXTOLN/D1')
     t.same(await destinations(page), [{ state: 'WA', effect: 'allow', rule: '', status: 'status' }])
+    t.match(await page.textContent('[data-testid="destination-result"]'), /not delivered: SM \.04\. USER OUT OF SERVICE FOR MSG TYPE, NLETS WILL NOT FORWARD/)
     t.equal(await outcome(page, 'WA'), 'not-answering')
     await page.click('button[data-fault="up"]')
     await page.waitForSelector('#fault-result:has-text("WA is back up")')
@@ -208,8 +209,8 @@ t.test('the console in chromium', async (t) => {
     t.match(await page.textContent('#step-detail'), /DQG is a regional key: each state receives it as DQ/)
     await page.click('[data-testid="map"] [data-state="MN"]')
     await page.waitForSelector('#policy .rule.deciding[data-rule="mn-deny-ice"]')
-    await page.setViewportSize({ width: 1400, height: 1000 })
-    await page.screenshot({ path: 'test-artifacts/console/console.png', fullPage: false })
+    // The README's picture (docs/console.png is a copy of it): compose, the trace, the map with Minnesota's policy.
+    await page.screenshot({ path: 'test-artifacts/console/console.png', fullPage: true, clip: { x: 0, y: 0, width: 1400, height: 1900 } })
   })
 
   await t.test('after all that: still no serious accessibility fault, no script error', async (t) => {
