@@ -63,3 +63,8 @@ for (const lesson of LESSONS) {
     }
   })
 }
+
+t.test('the README lists every lesson with its question', async (t) => {
+  const readme = (await import('node:fs')).readFileSync('README.md', 'utf8')
+  for (const l of LESSONS) t.ok(readme.includes(`| ${l.title} | ${l.question} |`), `${l.id} in the README`)
+})

@@ -89,6 +89,13 @@ t.test('operator routes: faults and remove status through the admin routes', asy
   t.match(states.find((s) => s.state === 'IL'), { status: 'down', queued: 1 })
   t.match((await hub.app.inject({ method: 'PUT', url: '/v1/console/states/IL/fault', payload: { mode: 'up' } })).json(), { delivered: 1, queued: 0 })
   t.equal((await hub.app.inject({ method: 'PUT', url: '/v1/console/states/IL/fault', payload: { mode: 'slow' } })).statusCode, 400, 'slow needs latencyMs')
+  for (const fault of [{ mode: 'slow', latencyMs: 50 }, { mode: 'flapping', periodMs: 60_000 }]) {
+    t.equal((await hub.app.inject({ method: 'PUT', url: '/v1/console/states/MN/fault', payload: fault })).statusCode, 200, fault.mode)
+    const mn = ((await hub.app.inject({ url: '/v1/console/states' })).json() as Array<{ state: string, fault: unknown }>).find((s) => s.state === 'MN')
+    t.match(mn?.fault, fault, `MN shows ${fault.mode}`)
+  }
+  t.match((await send(hub, 'TX', 'DQ.TX0020100.MN.TXTOLN/D1')).body.replies[0], { key: /^(DR|SM)$/ }, 'a flapping state answers or is queued')
+  await hub.app.inject({ method: 'PUT', url: '/v1/console/states/MN/fault', payload: { mode: 'up' } })
   t.equal((await hub.app.inject({ method: 'PUT', url: '/v1/console/states/ZZ/fault', payload: { mode: 'down' } })).statusCode, 404)
   t.equal((await hub.app.inject({ method: 'PUT', url: '/v1/console/states/WA/status', payload: { status: 'removed' } })).statusCode, 200)
   t.match((await send(hub, 'TX', 'DQ.TX0020100.WA.TXTOLN/D1')).body.replies[0]?.text, /\.04\./)
