@@ -22,6 +22,8 @@ const values: Record<string, string> = { OLN: 'D1234561' }
 let lastCheck: Check | undefined
 let checkTimer: number | undefined
 let searchTimer: number | undefined
+/** In production: the entered token's line; searches and the default agency keep to it. */
+let onlyLine: string | undefined
 
 /** The line the current message goes on: the owner of its sending ORI as the hub knows it. */
 export function currentLine (): string {
@@ -113,6 +115,7 @@ async function search (q: string): Promise<void> {
   else if (COMPONENTS.includes(up) || up === 'ICE') path = `/v1/directory?component=${up === 'ICE' ? 'ICE-ERO' : up}&limit=15`
   else if (/^[A-Z]{2}$/.test(up)) path = `/v1/directory?state=${up}&limit=15`
   else path = `/v1/directory?agency=${encodeURIComponent(s)}&limit=15`
+  if (onlyLine !== undefined && !path.startsWith('/v1/directory/')) path += `&line=${onlyLine}`
   try {
     const r = await api<{ entries?: Agency[] } & Partial<Agency>>(path, { line: agency.line })
     const entries = r.entries ?? (r.ori !== undefined ? [r as Agency] : [])
@@ -143,6 +146,12 @@ export async function send (): Promise<{ answer: MessageAnswer, line: string } |
 
 export async function initCompose (onSent: (answer: MessageAnswer, line: string) => void): Promise<void> {
   keys = await api<KeyInfo[]>('/v1/console/keys', { line: agency.line })
+  if (!getConfig().demoTokens) {
+    // A line token: its line (the inbox says which), and that line's first agency to start with.
+    onlyLine = (await api<{ line: string }>('/v1/inbox?max=1')).line
+    const first = (await api<{ entries: Agency[] }>(`/v1/directory?line=${onlyLine}&limit=1`)).entries[0]
+    if (first !== undefined) agency = { ori: first.ori, line: first.line, label: `${first.ori}: ${first.description}` }
+  }
   const keySel = byId<HTMLSelectElement>('key')
   fill(keySel, ...keys.map((k) => h('option', { value: k.key }, `${k.key} (${k.family}${k.decidedAs !== k.key ? ', regional' : ''})`)))
   keySel.value = 'DQ'

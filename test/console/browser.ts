@@ -31,7 +31,7 @@ export interface Browser {
 }
 
 /** A hub on a free port and a page open at its console; closed at the end of `t`. Fails (never skips) without chromium. */
-export async function openConsole (t: Test, opts: Partial<HubOptions> = {}): Promise<Browser | undefined> {
+export async function openConsole (t: Test, opts: Partial<HubOptions> = {}, o: { ready?: string } = {}): Promise<Browser | undefined> {
   if (!existsSync(CHROMIUM)) {
     t.fail(`no chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set NSIM_CHROMIUM`)
     return undefined
@@ -55,7 +55,7 @@ export async function openConsole (t: Test, opts: Partial<HubOptions> = {}): Pro
     await page.screenshot({ path: join(ARTIFACTS, `${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true })
   }
   await page.goto(url)
-  await page.waitForSelector('#agency-chosen:has-text("Sending as")')
+  await page.waitForSelector(o.ready ?? '#agency-chosen:has-text("Sending as")')
   return { hub, url, page, context, errors, shot }
 }
 

@@ -106,8 +106,8 @@ t.test('the console in chromium', async (t) => {
     await page.evaluate('document.getElementById("trace").replaceChildren()')
     await page.click('[data-testid="send"]')
     await page.waitForSelector('[data-testid="trace-step"][data-step="audit"]')
-    t.equal(await page.getAttribute('[data-testid="trace-step"][data-step="parse"]', 'class'), 'step failed')
-    t.equal(await page.getAttribute('[data-testid="trace-step"][data-step="decide"]', 'class'), 'step skipped')
+    t.match(await page.getAttribute('[data-testid="trace-step"][data-step="parse"]', 'class'), /\bfailed\b/)
+    t.match(await page.getAttribute('[data-testid="trace-step"][data-step="decide"]', 'class'), /\bskipped\b/)
     t.same(await destinations(page), [], 'no destination')
     const after = (await page.textContent('#replies pre.reply')) ?? ''
     t.equal(after.split('\nTXT\n')[1], before.split('\nTXT\n')[1], 'the same ER, before and after')

@@ -8,8 +8,6 @@
  */
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { buildMessages } from '../../../simulator/load/messages.js'
-import { loadScenario } from '../../../simulator/scenarios/load.js'
 import { FAULT_SCHEMA } from '../ports/endpoint.js'
 import type { HubContext } from '../context.js'
 import { type GeneratedMessage, Generator, GENERATOR_MAX_RATE } from '../console/generator.js'
@@ -24,6 +22,8 @@ const GENERATOR_MESSAGES = 5000
 export function registerConsoleOps (app: FastifyInstance, ctx: HubContext): void {
   const onRequest = localOrAdmin(ctx)
   const generator = new Generator(ctx.sw, async (): Promise<GeneratedMessage[]> => {
+    // Loaded when the generator first starts: the traffic model is no part of the hub's start.
+    const [{ buildMessages }, { loadScenario }] = await Promise.all([import('../../../simulator/load/messages.js'), import('../../../simulator/scenarios/load.js')])
     const set = await buildMessages(await loadScenario(SCENARIO), { count: GENERATOR_MESSAGES, regionsFile: ctx.options.regionsFile })
     return set.messages.map((m) => ({
       line: m.line,
