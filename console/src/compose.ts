@@ -70,6 +70,28 @@ function renderFields (): void {
   byId('key-hint').textContent = `${k.family} key; ${k.single ? 'one state only' : `goes to ${k.destinations.join(', ')}`}${k.decidedAs !== k.key ? `; each state receives it as ${k.decidedAs}` : ''}`
 }
 
+/** Bring the form in line with a message typed (or played) as text, as far as it reads; the text stays as it is. */
+function fromRaw (text: string): void {
+  const m = /^([A-Z]{2,3})\.([A-Z0-9]{9})\.([A-Z0-9,]+)\.(?:[A-Z0-9]{1,10}\.)?TXT(.*)$/.exec(text.trim().toUpperCase())
+  if (m === null) return
+  const [, key = '', ori = '', dests = '', rest = ''] = m
+  const keySel = byId<HTMLSelectElement>('key')
+  if (keys.some((k) => k.key === key) && keySel.value !== key) keySel.value = key
+  byId<HTMLInputElement>('destinations').value = dests
+  for (const f of Object.keys(values)) delete values[f]
+  const got: Record<string, string> = {}
+  for (const part of rest.split(/\.(?=[A-Z]{2,4}\/)/)) {
+    const slash = part.indexOf('/')
+    if (slash > 0) got[part.slice(0, slash)] = part.slice(slash + 1)
+  }
+  Object.assign(values, got)
+  byId<HTMLInputElement>('imq').checked = got.IMQ === 'Y'
+  byId<HTMLSelectElement>('rsn').value = got.RSN ?? ''
+  byId<HTMLSelectElement>('pur').value = got.PUR ?? ''
+  if (ori !== agency.ori) agency = { ori, line: agency.line, label: ori }
+  renderFields()
+}
+
 /** Put the form's message in the text box and check it. */
 function update (): void {
   byId<HTMLTextAreaElement>('raw').value = build()
@@ -88,6 +110,13 @@ export async function check (): Promise<Check | undefined> {
   try {
     const c = await api<Check>('/v1/console/check', { body: { text }, line: agency.line })
     lastCheck = c
+    if (c.ok && c.line !== null && c.agency !== null) {
+      const ori = /^[A-Z]{2,3}\.([A-Z0-9]{9})\./.exec(text.toUpperCase())?.[1]
+      if (ori !== undefined) {
+        agency = { ori, line: c.line, label: `${ori}: ${c.agency}` }
+        byId('agency-chosen').textContent = `Sending as ${agency.label}`
+      }
+    }
     if (c.ok) fill(out, h('p', { class: 'ok' }, `Valid. Goes on line ${c.line ?? '?'}: ${c.agency ?? ''}`))
     else fill(out, h('p', { class: 'bad' }, `The hub would answer ER ${c.error?.code ?? ''}: ${c.error?.text ?? ''}${c.error?.detail ? ` (${c.error.detail})` : ''}`), h('pre', { class: 'er' }, c.er ?? ''))
     return c
@@ -133,6 +162,7 @@ async function search (q: string): Promise<void> {
 export function setRaw (text: string): void {
   byId<HTMLTextAreaElement>('raw').value = text
   lastCheck = undefined
+  fromRaw(text)
 }
 
 /** Send the text box's message on its line, with a trace. */
@@ -162,7 +192,11 @@ export async function initCompose (onSent: (answer: MessageAnswer, line: string)
   byId('agency-chosen').textContent = `Sending as ${agency.label}`
   keySel.addEventListener('change', () => { renderFields(); update() })
   for (const id of ['destinations', 'rsn', 'pur', 'imq']) byId(id).addEventListener(id === 'destinations' ? 'input' : 'change', update)
-  byId('raw').addEventListener('input', () => { lastCheck = undefined; scheduleCheck() })
+  byId('raw').addEventListener('input', () => {
+    lastCheck = undefined
+    fromRaw(byId<HTMLTextAreaElement>('raw').value)
+    scheduleCheck()
+  })
   const searchBox = byId<HTMLInputElement>('agency-search')
   searchBox.addEventListener('input', () => {
     if (searchTimer !== undefined) clearTimeout(searchTimer)

@@ -39,6 +39,16 @@ t.test('?trace=1: every step in order, the regional rewrite, each state\'s decis
   t.equal(events.filter((e) => e.step === 'deliver').length, 6, 'one delivery event per destination')
 })
 
+t.test('a JSON message is traced the same way', async (t) => {
+  const hub = await testHub(t)
+  const r = await send(hub, 'AX', { MessageKeyCodeText: 'DQ', OriginatingORIID: 'VTICE0900', DestinationORIID: ['IL'], Fields: { OLN: 'D1234561' } }, {}, '?trace=1')
+  const tr = traceOf(r.body)
+  t.equal(r.status, 200)
+  t.same(tr.steps.map((s) => s.status), ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'])
+  t.match(tr.steps[1]!.lines[0], /key DQ, sending ORI VTICE0900, destinations IL/)
+  t.match(tr.destinations[0], { state: 'IL', effect: 'deny', rule: 'il-deny-ice' })
+})
+
 t.test('the audit step holds the records the audit file got', async (t) => {
   const file = tempAudit()
   const hub = await testHub(t, { auditFile: file })
