@@ -4,7 +4,7 @@
  * hub in process on a free port, screenshots under test-artifacts/console/,
  * and axe-core run inside the page.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,10 +40,14 @@ export async function openConsole (t: Test, opts: Partial<HubOptions> = {}, o: {
   t.teardown(async () => { await hub.close() })
   await hub.app.listen({ port: 0, host: '127.0.0.1' })
   const url = `http://127.0.0.1:${(hub.app.server.address() as { port: number }).port}/console/`
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'nsim-chromium-')), {
+  const profile = mkdtempSync(join(tmpdir(), 'nsim-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 },
   })
-  t.teardown(async () => { await context.close() })
+  t.teardown(async () => {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true })
+  })
   const page = context.pages()[0] ?? await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (e) => { errors.push(`pageerror: ${e.message}`) })
