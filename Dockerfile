@@ -8,7 +8,8 @@ COPY src ./src
 COPY simulator ./simulator
 COPY bench ./bench
 COPY test ./test
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+COPY console ./console
+RUN npx tsc -p tsconfig.json && npx tsc -p console/tsconfig.json && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -19,6 +20,9 @@ COPY package.json ./
 COPY bin ./bin
 COPY policies ./policies
 COPY simulator/calibration ./simulator/calibration
+# The training console (off in production unless NSIM_CONSOLE=on) and its generator's scenario.
+COPY console/public ./console/public
+COPY simulator/scenarios ./simulator/scenarios
 RUN mkdir -p /var/lib/nlets-sim && chown node:node /var/lib/nlets-sim
 USER node
 EXPOSE 8080

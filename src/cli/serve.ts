@@ -6,6 +6,7 @@
  * (see src/hub/options.ts). Runs until SIGINT or SIGTERM.
  */
 import { buildHub } from '../hub/app.js'
+import { consoleEnabled } from '../hub/routes/console.js'
 import { hubOptionsFromEnv, type HubOptions, parseStateUrls } from '../hub/options.js'
 import { NsimError } from '../errors.js'
 import { intFlag, type Io, parseFlags } from './io.js'
@@ -100,6 +101,7 @@ export async function serveCommand (argv: string[], io: Io): Promise<number> {
   const bound = (hub.app.server.address() as { port: number } | null)?.port ?? port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`
   io.out(`nlets-sim hub listening on ${url} (policy version ${hub.ctx.store.current.version}; ${hub.ctx.destinations.size} states; docs at ${url}/docs)`)
+  if (consoleEnabled(hub.ctx)) io.out(`training console at ${url}/console/${hub.ctx.options.production ? ' (a line token is asked for)' : ''}`)
   const st = hub.ctx.sw.deps.state
   const waiting = Object.values(st.queue.depths()).reduce((a, b) => a + b, 0)
   io.out(st.kind === 'memory'

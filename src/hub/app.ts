@@ -16,7 +16,8 @@ import { FEDERAL_LINES, JURISDICTIONS } from '../directory/model.js'
 import { NsimError } from '../errors.js'
 import { messageError } from '../message/er.js'
 import { PolicyStore } from '../policy/store.js'
-import { type Audit, fileAudit, noAudit } from './audit.js'
+import { fileAudit, noAudit } from './audit.js'
+import { AuditTap } from './audit-tap.js'
 import { PolicyBundles } from './cluster/bundles.js'
 import type { HubContext } from './context.js'
 import { Destination } from './destinations.js'
@@ -28,6 +29,7 @@ import { LineBuckets } from './rate.js'
 import { loadRegions } from './regions.js'
 import { registerAdminRoutes } from './routes/admin.js'
 import { registerBodyParsers } from './routes/body.js'
+import { registerConsole } from './routes/console.js'
 import { registerDirectoryRoutes } from './routes/directory.js'
 import { registerDocs } from './routes/docs.js'
 import { registerErrorHandler } from './routes/errors.js'
@@ -91,9 +93,9 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     await state.close()
     throw err
   }
-  let audit: Audit
+  let audit: AuditTap
   try {
-    audit = options.auditFile === false ? noAudit : fileAudit(auditFileOf(options, replica))
+    audit = new AuditTap(options.auditFile === false ? noAudit : fileAudit(auditFileOf(options, replica)))
   } catch (err) {
     await state.close()
     throw err
@@ -149,7 +151,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
         : { statusCode: 503, code: 'NSIM_HUB_DRAINING', error: 'Service Unavailable', message: 'the hub is shutting down: send to another hub or retry' })
   })
   const rate = new LineBuckets({ rate: options.lineRate, burst: options.lineBurst ?? Math.max(1, options.lineRate * 2) }, options.now)
-  const ctx: HubContext = { options, sw, rate, store, destinations, credentials, adminToken, metrics, audit, startedAt: Date.now(), replica, bundles }
+  const ctx: HubContext = { options, sw, rate, store, destinations, credentials, adminToken, metrics, audit, auditTap: audit, startedAt: Date.now(), replica, bundles }
   // Settings saved through another replica (faults, status) hold here too.
   await nats?.watchDestinations((code, saved) => {
     const d = destinations.get(code)
@@ -165,6 +167,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   registerDirectoryRoutes(app, ctx)
   registerOpsRoutes(app, ctx)
   registerAdminRoutes(app, ctx)
+  await registerConsole(app, ctx)
   // Forward what waits for states that are back (a drain that finds its state still down stops at once).
   const metricsApp = options.metricsPort !== undefined ? buildMetricsApp(ctx) : undefined
   const retry = setInterval(() => {

@@ -6,6 +6,7 @@
 import type { PolicyStore } from '../policy/store.js'
 import type { Audit } from './audit.js'
 import type { PolicyBundles } from './cluster/bundles.js'
+import type { AuditTap } from './audit-tap.js'
 import type { Destination } from './destinations.js'
 import type { Credentials } from './lines.js'
 import type { HubMetrics } from './metrics.js'
@@ -24,6 +25,8 @@ export interface HubContext {
   readonly adminToken: string
   readonly metrics: HubMetrics
   readonly audit: Audit
+  /** The same audit, with listeners (the console's live view and message traces). */
+  readonly auditTap: AuditTap
   readonly startedAt: number
   /** This hub's name among replicas (NSIM_REPLICA_ID, or the host name and port it was started with). */
   readonly replica: string

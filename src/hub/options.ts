@@ -68,6 +68,8 @@ export interface HubOptions {
   readonly logger: boolean
   /** Register the OpenAPI document and /docs. */
   readonly docs: boolean
+  /** The training console at /console: undefined = on locally, off with NODE_ENV=production (NSIM_CONSOLE=on|off). */
+  readonly console?: boolean | undefined
   readonly now?: () => number
 }
 
@@ -106,7 +108,7 @@ export const ENV_VARS: readonly string[] = [
   'NSIM_STATE_URLS', 'NSIM_STATE_LATENCY', 'NSIM_TOKENS_FILE', 'NSIM_ADMIN_TOKEN', 'NSIM_FILTERING',
   'NSIM_DATA_DIR', 'NSIM_EPHEMERAL', 'NSIM_DB_SYNC', 'NSIM_QUEUE_MAX', 'NSIM_INBOX_MAX', 'NSIM_REQUEST_TIMEOUT_MS',
   'NSIM_MAX_CONNECTIONS', 'NSIM_DRAIN_MS', 'NSIM_METRICS_TOKEN', 'NSIM_METRICS_PORT',
-  'NSIM_LINE_RATE', 'NSIM_LINE_BURST', 'NSIM_NATS_URL', 'NSIM_REPLICA_ID',
+  'NSIM_LINE_RATE', 'NSIM_LINE_BURST', 'NSIM_NATS_URL', 'NSIM_REPLICA_ID', 'NSIM_CONSOLE',
 ]
 
 function positive (name: string, v: string): number {
@@ -182,6 +184,10 @@ export function hubOptionsFromEnv (env: NodeJS.ProcessEnv = process.env): Partia
   if (env.NSIM_DRAIN_MS !== undefined && env.NSIM_DRAIN_MS !== '') {
     if (!/^\d+$/.test(env.NSIM_DRAIN_MS)) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_DRAIN_MS', `must be a whole number of ms, got \`${env.NSIM_DRAIN_MS}\``)
     o.drainMs = Number(env.NSIM_DRAIN_MS)
+  }
+  if (env.NSIM_CONSOLE !== undefined && env.NSIM_CONSOLE !== '') {
+    if (env.NSIM_CONSOLE !== 'on' && env.NSIM_CONSOLE !== 'off') throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_CONSOLE', `must be on or off, got \`${env.NSIM_CONSOLE}\``)
+    o.console = env.NSIM_CONSOLE === 'on'
   }
   o.production = env.NODE_ENV === 'production'
   return o as Partial<HubOptions>

@@ -33,6 +33,7 @@ import type { HubMetrics } from './metrics.js'
 import { mergeMultiState } from './msq.js'
 import type { StateKey } from './ports/endpoint.js'
 import type { SwitchState } from './ports/state.js'
+import type { TraceSink } from './trace-sink.js'
 import type { RegionTable } from './regions.js'
 import { type DecisionOut, type Outcome, type ReplyOut, stamp, type SwitchResult } from './replies.js'
 
@@ -67,6 +68,8 @@ export interface HandleOptions {
   readonly withShadow?: boolean
   /** Add each destination's rule-by-rule explanation (as `policy explain` gives it) to the decisions. */
   readonly explain?: boolean
+  /** Told what the switch does with the message, step by step (`?trace=1`, the training console). */
+  readonly trace?: TraceSink | undefined
 }
 
 /** The engine's request for one destination of a message. */
@@ -178,6 +181,7 @@ export class Switch implements DeliveryEnv {
     const parsed = input.kind === 'text' ? parseLegacy(input.text) : parseJsonMessage(input.body)
     if (!parsed.ok) return this.refuse(id, 400, parsed.error, raw, guessOri(raw, line), line, receivedAt)
     const m = parsed.message
+    opts.trace?.parsed(m)
     const invalid = validateMessage(m, { classify: this.classify })
     if (invalid !== undefined) return this.refuse(id, 400, invalid, raw, m.ori, line, receivedAt)
     const set = this.deps.store.current
@@ -214,6 +218,7 @@ export class Switch implements DeliveryEnv {
     const fields = fieldMap(m)
     const image = fields.IMQ === 'Y'
     const { states, multiState } = expandDestinations(m.destinations, key, this.deps.regions, this.classify, (k) => this.servingStates(k))
+    opts.trace?.expanded(key, states, multiState)
     const leg: Leg = {
       messageId: id, ori: m.ori, key, fields, image, line, receivedAt, inSeq: this.sequences.next(`in:${line}`),
       timeoutMs: multiState ? this.options.msqWindowMs : this.options.stateTimeoutMs,
@@ -228,6 +233,7 @@ export class Switch implements DeliveryEnv {
       if (d.unavailable === undefined) reply = d.reply
       else if (multiState) reply = notAnswering(this, leg, state, d.unavailable)
       else reply = await this.#enqueue(leg, m.key, state, decision)
+      opts.trace?.replied(state, reply, dest?.transport, d.unavailable?.message)
       this.deps.audit.write({
         kind: 'decision', id, key: m.key, ori: m.ori, line, destination: state, replyKey: reply.key, status: reply.status,
         latencyMs: this.now() - receivedAt, ...decisionFields(decision, shadow, input),

@@ -47,3 +47,24 @@ export function metricsReader (ctx: HubContext) {
     return await unauthorized(reply, 'nlets-sim-metrics', metricsToken === undefined ? 'admin token' : 'metrics token or admin token')
   }
 }
+
+/**
+ * The training console's operator routes (faults, live traffic, the generator):
+ * open on a local hub (not NODE_ENV=production, where the demo tokens are open
+ * too), else the admin token, which the console itself never holds.
+ */
+export function localOrAdmin (ctx: HubContext) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    if (!ctx.options.production || isAdmin(req, ctx)) return undefined
+    return await unauthorized(reply, 'nlets-sim-admin', 'admin token')
+  }
+}
+
+/** The console's reading routes (checks, policies, lessons): open on a local hub, else a line token or the admin token. */
+export function localOrMember (ctx: HubContext) {
+  const member = memberOnly(ctx)
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    if (!ctx.options.production) return undefined
+    return await member(req, reply)
+  }
+}

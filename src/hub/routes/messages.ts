@@ -13,7 +13,10 @@ import { HTTP_LIMITS } from '../limits.js'
 import { bearer } from '../lines.js'
 import { rawBodyOf } from './body.js'
 import type { SwitchResult } from '../replies.js'
-import type { HandleOptions } from '../switch.js'
+import type { HandleOptions, Inbound } from '../switch.js'
+import type { AuditRecord } from '../audit.js'
+import { buildTrace, type Trace } from '../trace.js'
+import { TraceRecorder } from '../trace-sink.js'
 import { errorSchema, inboxReplySchema, messageResponseSchema } from './schemas.js'
 
 export function lineOf (req: FastifyRequest, ctx: HubContext): { line?: string, why?: string } {
@@ -32,17 +35,35 @@ function wantsText (req: FastifyRequest): boolean {
   return accept !== undefined && accept.includes('text/plain') && !accept.includes('json')
 }
 
-export function sendResult (req: FastifyRequest, reply: FastifyReply, r: SwitchResult): FastifyReply {
+export function sendResult (req: FastifyRequest, reply: FastifyReply, r: SwitchResult, trace?: Trace): FastifyReply {
   reply.code(r.httpStatus)
   if (r.httpStatus === 401) reply.header('www-authenticate', 'Bearer realm="nlets-sim"')
   if (wantsText(req)) return reply.type('text/plain; charset=utf-8').send(r.replies.map((x) => x.text).join('\n\n') + '\n')
-  return reply.send({ id: r.id, replies: r.replies, decisions: r.decisions })
+  return reply.send(trace === undefined ? { id: r.id, replies: r.replies, decisions: r.decisions } : { id: r.id, replies: r.replies, decisions: r.decisions, trace })
 }
 
 /** Send a switch result once its audit lines are written (batched per turn of the event loop). */
-export async function answer (req: FastifyRequest, reply: FastifyReply, ctx: HubContext, r: SwitchResult): Promise<FastifyReply> {
+export async function answer (req: FastifyRequest, reply: FastifyReply, ctx: HubContext, r: SwitchResult, trace?: Trace): Promise<FastifyReply> {
   await ctx.audit.written()
-  return sendResult(req, reply, r)
+  return sendResult(req, reply, r, trace)
+}
+
+/** Handle a message with a tracer and the audit records it writes: the answer and its trace (`?trace=1`). */
+async function traced (ctx: HubContext, input: Inbound, line: string, withShadow: boolean): Promise<{ result: SwitchResult, trace: Trace }> {
+  const rec = new TraceRecorder()
+  const written: AuditRecord[] = []
+  const stop = ctx.auditTap.listen((r) => { written.push(r) })
+  let result: SwitchResult
+  try {
+    result = await ctx.sw.handle(input, line, { withShadow, explain: true, trace: rec })
+  } finally {
+    stop()
+  }
+  const trace = buildTrace({
+    rec, result, line, tokenKind: ctx.credentials.kind, directory: ctx.store.current.directory, regions: ctx.sw.deps.regions,
+    audits: written.filter((a) => a.id === result.id), doneMs: rec.sinceStart(), audited: ctx.options.auditFile !== false,
+  })
+  return { result, trace }
 }
 
 async function unauthorized (reply: FastifyReply, why: string): Promise<FastifyReply> {
@@ -51,7 +72,7 @@ async function unauthorized (reply: FastifyReply, why: string): Promise<FastifyR
 }
 
 export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): void {
-  app.post<{ Querystring: { shadow?: string, explain?: string } }>('/v1/messages', {
+  app.post<{ Querystring: { shadow?: string, explain?: string, trace?: string } }>('/v1/messages', {
     // The schema documents the body (OpenAPI); the switch parses and validates
     // it itself, with Nlets ER codes, so the route skips Ajv on the hot path.
     validatorCompiler: () => () => true,
@@ -66,6 +87,11 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
         properties: {
           shadow: { type: 'string', enum: ['0', '1'], description: '1: each decision also gives the shadow set\'s (when one runs)' },
           explain: { type: 'string', enum: ['0', '1'], description: '1: each decision also gives its rule-by-rule explanation (as `nlets-sim policy explain`)' },
+          trace: {
+            type: 'string', enum: ['0', '1'],
+            description: '1: the answer also gives `trace`, what the switch did step by step (auth, parse, expand, decide, deliver, reply, audit), ' +
+              'each destination\'s delivery and reply, and the audit records written; implies explain=1 (the training console uses it)',
+          },
         },
       },
       body: { oneOf: [{ type: 'string', description: 'legacy text message' }, messageJsonSchema] },
@@ -83,9 +109,14 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
       reply.header('retry-after', String(seconds))
       return await answer(req, reply, ctx, ctx.sw.overRate(raw, line!, ctx.rate.limit.rate, seconds))
     }
+    const input: Inbound = typeof req.body === 'string' ? { kind: 'text', text: req.body } : { kind: 'json', body: req.body, raw }
+    if (req.query?.trace === '1' && line !== undefined) {
+      const { result, trace } = await traced(ctx, input, line, req.query.shadow === '1')
+      return await answer(req, reply, ctx, result, trace)
+    }
     const result = line === undefined
       ? ctx.sw.unauthorized(raw, why!)
-      : await ctx.sw.handle(typeof req.body === 'string' ? { kind: 'text', text: req.body } : { kind: 'json', body: req.body, raw }, line,
+      : await ctx.sw.handle(input, line,
         req.query?.shadow === undefined && req.query?.explain === undefined ? PLAIN : { withShadow: req.query.shadow === '1', explain: req.query.explain === '1' })
     return await answer(req, reply, ctx, result)
   })

@@ -41,12 +41,61 @@ export const decisionSchema = {
   },
 } as const
 
+const stepNames = ['auth', 'parse', 'expand', 'decide', 'deliver', 'reply', 'audit']
+
+/** `?trace=1`: what the switch did with the message, step by step (src/hub/trace.ts). */
+export const traceSchema = {
+  type: 'object',
+  description: 'what the switch did, step by step (?trace=1); the training console shows it',
+  properties: {
+    steps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          step: { type: 'string', enum: stepNames },
+          title: { type: 'string' },
+          status: { type: 'string', enum: ['ok', 'failed', 'skipped'], description: 'skipped: the message was refused at an earlier step' },
+          atMs: { type: 'number', description: 'milliseconds since the message arrived' },
+          lines: { type: 'array', items: { type: 'string' }, description: 'what happened, in sentences (audit: one JSON record a line)' },
+        },
+      },
+    },
+    events: {
+      type: 'array',
+      description: 'the event list: one entry per step and per destination, in time order',
+      items: { type: 'object', properties: { atMs: { type: 'number' }, step: { type: 'string', enum: stepNames }, state: { type: 'string' }, text: { type: 'string' } } },
+    },
+    destinations: {
+      type: 'array',
+      description: 'each destination state: its decision, how it was delivered, its own reply (also for a multi-state query, whose replies are merged)',
+      items: {
+        type: 'object',
+        properties: {
+          state: { type: 'string' },
+          effect: { type: ['string', 'null'], enum: ['allow', 'deny', 'redact', null] },
+          rule: { type: ['string', 'null'] },
+          redact: { type: 'array', items: { type: 'string' } },
+          status: replySchema.properties.status,
+          replyKey: { type: 'string' },
+          replyText: { type: 'string' },
+          transport: { type: ['string', 'null'], enum: ['in-process', 'http', null] },
+          delivery: { type: 'string' },
+          atMs: { type: 'number' },
+          explanation: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const
+
 export const messageResponseSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
     replies: { type: 'array', items: replySchema },
     decisions: { type: 'array', items: decisionSchema },
+    trace: traceSchema,
   },
 } as const
 
