@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from '../src/cluster/topology.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +16,9 @@ import { runLoadInWorker } from '../simulator/load/worker.js'
 import { loadScenario } from '../simulator/scenarios/load.js'
 
 /** The repository root (dist/bench/ is two levels below it). */
+/** A free TCP port on 127.0.0.1 (bound, read and released): the one `cluster up` uses. */
+export { freePort }
+
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const CLI = fileURLToPath(new URL('../../bin/nlets-sim.js', import.meta.url))
 const ECHO = fileURLToPath(new URL('./servers/echo.js', import.meta.url))
@@ -42,19 +45,6 @@ export function liveChildren (): number {
 export function killAll (): void {
   for (const p of live) p.kill('SIGKILL')
   live.clear()
-}
-
-/** A free TCP port on 127.0.0.1 (bound, read and released). */
-export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      const port = typeof a === 'object' && a !== null ? a.port : 0
-      s.close(() => resolve(port))
-    })
-  })
 }
 
 export interface StartOptions {

@@ -10,12 +10,12 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { delimiter, join } from 'node:path'
 import t from 'tap'
 import { Agent, request } from 'undici'
 import { parse } from 'yaml'
 import { composeHaproxyConfig, COMPOSE_REPLICAS } from '../../src/cluster/haproxy.js'
+import { freePort } from '../../src/cluster/topology.js'
 import { buildHub } from '../../src/hub/app.js'
 import { parseStateUrls } from '../../src/hub/options.js'
 
@@ -201,15 +201,6 @@ async function waitForOutput (p: Proc, re: RegExp, ms: number): Promise<RegExpMa
     if (Date.now() > deadline) throw new Error(`${p.name} did not print ${re} within ${ms} ms:\n${p.output}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
-}
-
-/** A TCP port free right now (bound, then released). */
-async function freePort (): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((resolve, reject) => { srv.once('error', reject); srv.listen(0, '127.0.0.1', resolve) })
-  const port = (srv.address() as { port: number }).port
-  await new Promise<void>((resolve) => srv.close(() => resolve()))
-  return port
 }
 
 const agent = new Agent({ connect: { timeout: 2000 }, headersTimeout: 5000, bodyTimeout: 5000 })
