@@ -16,6 +16,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { type KV, type ObjectStore } from 'nats'
 import { formatDiagnostic } from '../../diagnostics.js'
+import { loadPolicySetOffThread } from '../../policy/load-thread.js'
 import type { PolicyStore } from '../../policy/store.js'
 import type { NatsShared } from '../store/jetstream.js'
 
@@ -39,6 +40,8 @@ export interface BundleStatus {
   /** `in-force`: this replica runs it; `refused`: it did not load and the last good set stays; `loading`. */
   readonly state: 'none' | 'loading' | 'in-force' | 'refused'
   readonly error?: string
+  /** Milliseconds this replica took to fetch, unpack and load the bundle (when it loaded one). */
+  readonly loadMs?: number
 }
 
 interface Packed { readonly files: Record<string, string> }
@@ -114,6 +117,10 @@ export class PolicyBundles {
     // The watch sends the pointer too; taking it here first lets the start wait for it.
     if (current !== null && current.operation === 'PUT') this.#enqueue(current.json<BundlePointer>())
     await this.#applying
+    // Start the policy reader thread now and warm the load path (read, parse, compile, nothing kept),
+    // so the first bundle another replica publishes loads here as fast as later ones (measured: 3 s
+    // cold against 1.3 s warm on this machine).
+    if (this.#status.state !== 'loading') void loadPolicySetOffThread(this.#store.dir).catch(() => undefined)
   }
 
   #enqueue (p: BundlePointer): void {
@@ -128,6 +135,7 @@ export class PolicyBundles {
       this.#status = { published: p, state: 'refused', error: why }
       this.#onError(new Error(`policy bundle ${p.version} from ${p.publishedBy} refused, keeping ${this.#store.current.version}: ${why}`))
     }
+    const t0 = performance.now()
     try {
       const bytes = await this.#os!.getBlob(p.version)
       if (bytes === null) { refuse('the bundle object is missing'); return }
@@ -136,7 +144,7 @@ export class PolicyBundles {
       const r = await this.#store.reload(dir)
       if (!r.ok) { refuse(r.diagnostics.filter((d) => d.severity === 'error').slice(0, 5).map(formatDiagnostic).join('; ')); return }
       if (r.version !== p.version) { refuse(`it loaded as version ${r.version}, not ${p.version}`); return }
-      this.#status = { published: p, state: 'in-force' }
+      this.#status = { published: p, state: 'in-force', loadMs: Math.round(performance.now() - t0) }
       // Older unpacked bundles are no longer needed.
       for (const old of await readdir(this.#root)) if (old !== p.version) await rm(join(this.#root, old), { recursive: true, force: true })
     } catch (err) {

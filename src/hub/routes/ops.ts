@@ -22,7 +22,7 @@ export function registerOpsRoutes (app: FastifyInstance, ctx: HubContext): void 
               type: 'object',
               description: 'With NATS: the policy bundle last published by any replica, and whether this one runs it (in-force) or refused it (error)',
               properties: {
-                state: { type: 'string', enum: ['none', 'loading', 'in-force', 'refused'] }, error: { type: 'string' },
+                state: { type: 'string', enum: ['none', 'loading', 'in-force', 'refused'] }, error: { type: 'string' }, loadMs: { type: 'integer' },
                 published: { type: ['object', 'null'], properties: { version: { type: 'string' }, publishedBy: { type: 'string' }, publishedAt: { type: 'string' } } },
               },
             },
