@@ -65,10 +65,10 @@ export async function startChild (name: string, url: string, script: string, arg
   let out = ''
   const keep = (b: Buffer): void => { out = (out + b.toString()).slice(-4000) }
   const child: Child = { name, url, proc, output: () => out }
-  const deadline = Date.now() + (o.deadlineMs ?? 20_000)
+  const deadline = Date.now() + (o.deadlineMs ?? 60_000)
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} did not start within ${o.deadlineMs ?? 20_000} ms`)), Math.max(0, deadline - Date.now()))
+      const timer = setTimeout(() => reject(new Error(`${name} did not start within ${o.deadlineMs ?? 60_000} ms`)), Math.max(0, deadline - Date.now()))
       proc.stderr!.on('data', keep)
       proc.stdout!.on('data', (b: Buffer) => {
         keep(b)

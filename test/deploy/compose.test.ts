@@ -244,7 +244,7 @@ t.test('the compose topology as processes', { timeout: 60_000 }, async (t) => {
   const states = ['IL', 'WA', 'NY'].map((state) => ({ state, proc: start(`state-${state.toLowerCase()}`, ['state-server', '--state', state, '--port', '0'], env) }))
   const stateUrls: Record<string, string> = {}
   for (const s of states) {
-    const m = await waitForOutput(s.proc, new RegExp(`state server ${s.state} listening on (http://127\\.0\\.0\\.1:\\d+)`), 20_000)
+    const m = await waitForOutput(s.proc, new RegExp(`state server ${s.state} listening on (http://127\\.0\\.0\\.1:\\d+)`), 60_000)
     stateUrls[s.state] = m[1]!
   }
   for (const s of states) t.match(await waitHealthy(s.proc, stateUrls[s.state]!, 5000), { state: s.state, status: 'up' }, `${s.state} healthy`)
