@@ -161,6 +161,39 @@ t.test('the console in chromium', async (t) => {
     await page.waitForSelector('#fault-result:has-text("WA is back up")')
   })
 
+  await t.test('slow and flapping, set from the page', async (t) => {
+    await page.selectOption('#fault-state', 'NY')
+    await page.fill('#fault-ms', '400')
+    await page.click('button[data-fault="slow"]')
+    await page.waitForSelector('#fault-result:has-text("NY is slow")')
+    await page.waitForSelector('#states tr[data-state="NY"] td:nth-child(3):has-text("slow 400 ms")')
+    await sendRaw(page, 'DQ.TX0020100.NY.TXTOLN/D1')
+    t.match(await destinations(page), [{ state: 'NY', effect: 'allow' }])
+    const deliver = (await page.$$eval('[data-testid="trace-step"][data-step="deliver"] button', (l) => l.map((b) => b.textContent))).join('')
+    t.ok(deliver.length > 0, 'a delivery step')
+    await page.click('[data-testid="trace-step"][data-step="deliver"] button')
+    const line = (await page.textContent('#step-detail li')) ?? ''
+    const ms = Number(/\((\d+(?:\.\d+)?) ms\)$/.exec(line)?.[1])
+    t.ok(ms >= 400, `the delivery waited for the slow state (${line})`)
+    await page.click('button[data-fault="up"]')
+    await page.waitForSelector('#fault-result:has-text("NY is back up")')
+
+    // Flapping with a long period starts down: the first query is queued, as for a state that is down.
+    await page.selectOption('#fault-state', 'WA')
+    await page.fill('#fault-ms', '60000')
+    await page.click('button[data-fault="flapping"]')
+    await page.waitForSelector('#fault-result:has-text("WA is flapping")')
+    await page.waitForSelector('#states tr[data-state="WA"] td:nth-child(3):has-text("flapping every 60000 ms")')
+    await sendRaw(page, 'DQ.TX0020100.WA.TXTOLN/D2')
+    t.same(await destinations(page), [{ state: 'WA', effect: 'allow', rule: '', status: 'queued' }])
+    await page.click('button[data-fault="up"]')
+    await page.waitForSelector('#fault-result:has-text("WA is back up: 1 queued query forwarded")')
+    await page.waitForSelector('[data-testid="inbox-item"][data-state="WA"]', { timeout: 5000 })
+    await page.click('#inbox-ack')
+    await page.waitForSelector('#inbox li:has-text("nothing waiting")')
+    await page.fill('#fault-ms', '2000')
+  })
+
   await t.test('live traffic: server-sent events, the generator at a chosen rate', async (t) => {
     await page.click('#live-toggle')
     t.equal(await page.getAttribute('#live-toggle', 'aria-pressed'), 'true')
