@@ -15,7 +15,7 @@ interface Tick {
   byComponent: Record<string, number>
   byState: Record<string, { allow: number, deny: number, redact: number }>
   notable: Array<{ at: number, ori: string, component: string, state: string, effect: string, rule: string | null, key: string }>
-  generator: { running: boolean, rate: number }
+  generator: { running: boolean, rate: number, sent?: number, dropped?: number }
 }
 
 let source: EventSource | undefined
@@ -28,7 +28,9 @@ function bars (entries: Array<[string, number, string]>, max: number): HTMLEleme
 }
 
 function render (t: Tick): void {
-  byId('live-status').textContent = `${t.total} decisions in the last second; generator ${t.generator.running ? `running at ${t.generator.rate}/s` : 'stopped'}`
+  const g = t.generator
+  const sent = g.sent === undefined ? '' : `, ${g.sent} sent${g.dropped ? `, ${g.dropped} dropped (more than the hub answered in time)` : ''}`
+  byId('live-status').textContent = `${t.total} decisions in the last second; generator ${g.running ? `running at ${g.rate}/s` : 'stopped'}${sent}`
   const comps = Object.entries(t.byComponent).sort((a, b) => b[1] - a[1])
   fill(byId('live-components'), ...bars(comps.map(([c, n]) => [c, n, 'bar']), comps[0]?.[1] ?? 1))
   const states = Object.entries(t.byState).map(([s, c]) => [s, c.allow + c.deny + c.redact, c] as const).sort((a, b) => b[1] - a[1]).slice(0, 10)

@@ -48,7 +48,8 @@ export function renderAnswer (a: MessageAnswer): void {
     b.addEventListener('click', () => { showStep(i) })
     return h('li', { 'data-testid': 'trace-step', 'data-step': s.step, class: `step ${s.status}` }, b)
   }))
-  fill(byId('events'), ...(t?.events ?? []).map((e) => h('tr', {}, h('td', {}, e.atMs.toFixed(1)), h('td', {}, e.step), h('td', {}, e.state ?? ''), h('td', {}, e.text))))
+  fill(byId('events'), ...(t?.events ?? []).map((e) => h('tr', { 'data-step': e.step, 'data-state': e.state ?? '' }, h('td', {}, e.atMs.toFixed(1)), h('td', {}, e.step), h('td', {}, e.state ?? ''), h('td', {}, e.text))))
+  filterEvents()
   fill(byId('destinations-out'), ...(t?.destinations ?? []).map((d) => h('li', {
     'data-testid': 'destination-result', 'data-state': d.state, 'data-effect': d.effect ?? '', 'data-rule': d.rule ?? '', 'data-status': d.status,
     class: `dest ${d.status}`,
@@ -62,7 +63,23 @@ export function renderAnswer (a: MessageAnswer): void {
   showStep(0)
 }
 
+/** Show only the events of the chosen layer and state (as Packet Tracer's event list filters by protocol). */
+function filterEvents (): void {
+  const layer = byId<HTMLSelectElement>('events-layer').value
+  const state = byId<HTMLInputElement>('events-state').value.trim().toUpperCase()
+  const rows = byId('events').querySelectorAll<HTMLElement>('tr')
+  let shown = 0
+  for (const r of rows) {
+    const keep = (layer === '' || r.dataset.step === layer) && (state === '' || r.dataset.state === state)
+    r.hidden = !keep
+    if (keep) shown++
+  }
+  byId('events-shown').textContent = layer === '' && state === '' ? '' : `${shown} of ${rows.length} events`
+}
+
 export function initTrace (): void {
+  byId('events-layer').addEventListener('change', filterEvents)
+  byId('events-state').addEventListener('input', filterEvents)
   byId('prev').addEventListener('click', () => { showStep(current - 1) })
   byId('next').addEventListener('click', () => { showStep(current + 1) })
   byId('trace').addEventListener('keydown', (e) => {

@@ -23,7 +23,7 @@ export interface LiveTick {
   /** The last denials and redactions, newest last (at most NOTABLE_MAX). */
   readonly notable: ReadonlyArray<{ at: number, ori: string, component: string, state: string, effect: string, rule: string | null, key: string }>
   /** Whether the built-in generator runs, and at what rate. */
-  readonly generator: { running: boolean, rate: number }
+  readonly generator: { running: boolean, rate: number, sent: number, dropped: number }
 }
 
 export const NOTABLE_MAX = 12
@@ -31,7 +31,7 @@ export const NOTABLE_MAX = 12
 export class LiveFeed {
   readonly #tap: AuditTap
   readonly #componentOf: (ori: string) => string
-  readonly #generator: () => { running: boolean, rate: number }
+  readonly #generator: () => { running: boolean, rate: number, sent: number, dropped: number }
   readonly #viewers = new Set<(t: LiveTick) => void>()
   #stopListening: (() => void) | undefined
   #timer: NodeJS.Timeout | undefined
@@ -40,7 +40,7 @@ export class LiveFeed {
   #byState: Record<string, { allow: number, deny: number, redact: number }> = {}
   readonly #notable: Array<LiveTick['notable'][number]> = []
 
-  constructor (tap: AuditTap, componentOf: (ori: string) => string, generator: () => { running: boolean, rate: number }) {
+  constructor (tap: AuditTap, componentOf: (ori: string) => string, generator: () => { running: boolean, rate: number, sent: number, dropped: number }) {
     this.#tap = tap
     this.#componentOf = componentOf
     this.#generator = generator

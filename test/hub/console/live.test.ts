@@ -7,7 +7,7 @@ import { send, testHub } from '../helpers.js'
 
 t.test('the feed counts decisions by component and state, keeps the latest denials, listens only while watched', async (t) => {
   const tap = new AuditTap(noAudit)
-  const feed = new LiveFeed(tap, (ori) => ori.startsWith('VTICE') ? 'ICE-ERO' : 'local', () => ({ running: false, rate: 0 }))
+  const feed = new LiveFeed(tap, (ori) => ori.startsWith('VTICE') ? 'ICE-ERO' : 'local', () => ({ running: false, rate: 0, sent: 0, dropped: 0 }))
   const rec = (ori: string, destination: string, effect: string, rule: string | null) => ({
     kind: 'decision' as const, id: 'x', key: 'DQ', ori, line: 'TX', destination, effect, rule, policyVersion: 'v', replyKey: 'DR', status: 'hit', latencyMs: 0,
   })
