@@ -5,12 +5,13 @@
  * JetStream, state servers, N hub replicas, HAProxy in front.
  */
 import { NsimError } from '../errors.js'
-import { clusterDown, clusterUp, readCluster } from '../cluster/topology.js'
+import { clusterDown, clusterRestart, clusterUp, readCluster } from '../cluster/topology.js'
 import { intFlag, type Io, parseFlags } from './io.js'
 
 const USAGE = `usage: nlets-sim cluster up [--replicas N] [--port P] [--states IL,WA,NY,TX] [--dir DIR] [--policies DIR]
        nlets-sim cluster down [--dir DIR]
        nlets-sim cluster status [--dir DIR]
+       nlets-sim cluster restart NAME [--dir DIR]
 
 Run several hubs as one switch on this machine: nats-server (JetStream) for the
 shared queue, inboxes, counters, destination settings and policy bundles; a
@@ -18,6 +19,10 @@ simulated state server per --states; N hub replicas; HAProxy in front,
 round-robin with health checks. Needs nats-server and haproxy (Debian:
 apt-get install -y nats-server haproxy). The processes outlive the command;
 \`cluster down\` stops them (hubs first, each draining on SIGTERM).
+\`cluster restart hub-2\` restarts one replica (or state server) with the same
+settings: it drains on SIGTERM while HAProxy takes it out and retries its
+requests on the others, then starts again and HAProxy takes it back; restart
+the replicas one after another for a rolling upgrade with no failed request.
 
   --replicas N     hub replicas (default 3, at most 16)
   --port P         the switch's port, HAProxy (default 8080; hubs on P+1..P+N,
@@ -34,10 +39,10 @@ Environment passed to the hubs: NSIM_ADMIN_TOKEN, NSIM_DRAIN_MS and the other NS
 export async function clusterCommand (argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv
   if (sub === undefined || sub === '--help' || sub === '-h') { io.out(USAGE); return sub === undefined ? 2 : 0 }
-  const { values } = parseFlags(rest, {
+  const { values, positionals } = parseFlags(rest, {
     replicas: { type: 'string' }, port: { type: 'string' }, states: { type: 'string' }, dir: { type: 'string' },
     policies: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  }, false)
+  }, sub === 'restart')
   if (values.help) { io.out(USAGE); return 0 }
   const dir = values.dir ?? 'var/cluster'
   if (sub === 'up') {
@@ -72,5 +77,12 @@ export async function clusterCommand (argv: string[], io: Io): Promise<number> {
     io.out(`switch ${info.url}`)
     return down === 0 ? 0 : 1
   }
-  throw new NsimError('NSIM_CLI_USAGE', `cluster: unknown sub-command \`${sub}\` (up, down or status)`)
+  if (sub === 'restart') {
+    const name = positionals[0]
+    if (name === undefined || positionals.length > 1) throw new NsimError('NSIM_CLI_USAGE', 'cluster restart: name one part, e.g. `cluster restart hub-2` (`cluster status` lists them)')
+    const p = await clusterRestart(dir, name)
+    io.out(`${p.name} restarted: pid ${p.pid}, port ${p.port}, log ${p.log}`)
+    return 0
+  }
+  throw new NsimError('NSIM_CLI_USAGE', `cluster: unknown sub-command \`${sub}\` (up, down, status or restart)`)
 }

@@ -43,6 +43,13 @@ export interface ClusterProcess {
   readonly log: string
   /** The program and its arguments, to start it again (tests restart NATS this way). */
   readonly command: readonly string[]
+  /**
+   * Settings it was started with beyond the caller's environment (a hub's
+   * port, NATS address, replica id, data folder...), so `clusterRestart` can
+   * start it again the same way. Never a token: names with TOKEN, SECRET or
+   * PASSWORD are left out and come from the restarting command's environment.
+   */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 export interface ClusterInfo {
@@ -88,6 +95,18 @@ async function sleep (ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms))
 }
 
+/** Start a part detached, its output appended to `log`, with the caller's environment and `extra`. */
+function start (file: string, args: readonly string[], log: string, extra?: Readonly<Record<string, string>>): ChildProcess {
+  const fd = openSync(log, 'a')
+  const child = spawn(file, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...extra } })
+  child.unref()
+  return child
+}
+
+function withoutSecrets (env: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !/TOKEN|SECRET|PASSWORD/i.test(k)))
+}
+
 /** Wait until `url` answers 200 (or the process ends, or time runs out). */
 async function ready (url: string, child: ChildProcess, log: string, timeoutS: number): Promise<void> {
   const until = Date.now() + timeoutS * 1000
@@ -131,13 +150,11 @@ export async function clusterUp (o: ClusterOptions): Promise<ClusterInfo> {
   const natsMonitor = await pick(142) // 8080 -> 8222
   const processes: ClusterProcess[] = []
   const children: ChildProcess[] = []
-  const launch = (name: string, kind: ClusterProcess['kind'], port: number, file: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess => {
+  const launch = (name: string, kind: ClusterProcess['kind'], port: number, file: string, args: string[], extra?: Record<string, string>): ChildProcess => {
     const log = join(dir, 'logs', `${name}.log`)
-    const fd = openSync(log, 'a')
-    const child = spawn(file, args, { detached: true, stdio: ['ignore', fd, fd], env })
-    child.unref()
+    const child = start(file, args, log, extra)
     if (child.pid === undefined) throw new NsimError('NSIM_CLI_USAGE', `cannot start ${name} (${file})`)
-    processes.push({ name, kind, pid: child.pid, port, log, command: [file, ...args] })
+    processes.push({ name, kind, pid: child.pid, port, log, command: [file, ...args], ...(extra !== undefined ? { env: withoutSecrets(extra) } : {}) })
     children.push(child)
     return child
   }
@@ -167,8 +184,8 @@ export async function clusterUp (o: ClusterOptions): Promise<ClusterInfo> {
     for (let i = 1; i <= o.replicas; i++) {
       const port = await pick(i)
       const name = `hub-${i}`
-      const env: NodeJS.ProcessEnv = {
-        ...process.env, ...o.hubEnv, PORT: String(port), HOST: host, NSIM_NATS_URL: base.natsUrl, NSIM_REPLICA_ID: name,
+      const env: Record<string, string> = {
+        ...o.hubEnv, PORT: String(port), HOST: host, NSIM_NATS_URL: base.natsUrl, NSIM_REPLICA_ID: name,
         NSIM_DATA_DIR: join(dir, 'data'), ...(stateUrls.length > 0 ? { NSIM_STATE_URLS: stateUrls.join(',') } : {}),
         ...(o.policiesDir !== undefined ? { NSIM_POLICIES: resolve(o.policiesDir) } : {}),
       }
@@ -232,4 +249,39 @@ export async function clusterDown (dir: string, drainMs = 3000): Promise<number>
   const n = await stopAll(info.processes, drainMs)
   rmSync(join(resolve(dir), CLUSTER_FILE), { force: true })
   return n
+}
+
+/**
+ * Restart one hub replica or state server of a running cluster (a rolling
+ * restart, one part at a time): SIGTERM, so a hub drains (answers 503 while
+ * HAProxy's checks take it out and retries its requests elsewhere), SIGKILL if
+ * it outlives its drain by 10 s; then the same command with the same settings,
+ * until it answers `/health` again (HAProxy takes it back after two good
+ * checks). Returns the part as now recorded in cluster.json.
+ */
+export async function clusterRestart (dir: string, name: string, timeoutS = 30): Promise<ClusterProcess> {
+  const root = resolve(dir)
+  const info = readCluster(root)
+  if (info === undefined) throw new NsimError('NSIM_CLI_USAGE', `no cluster runs from ${root}`)
+  const i = info.processes.findIndex((p) => p.name === name)
+  const p = info.processes[i]
+  const parts = info.processes.filter((x) => x.kind === 'hub' || x.kind === 'state').map((x) => x.name).join(', ')
+  if (p === undefined) throw new NsimError('NSIM_CLI_USAGE', `cluster restart: no part named \`${name}\` in ${root} (restartable: ${parts})`)
+  if (p.kind !== 'hub' && p.kind !== 'state') throw new NsimError('NSIM_CLI_USAGE', `cluster restart: \`${name}\` is ${p.kind}; only hub replicas and state servers restart one at a time (${parts}); \`cluster down\` and \`up\` for the rest`)
+  if (alive(p.pid)) {
+    try { process.kill(p.pid, 'SIGTERM') } catch { /* gone */ }
+    const drainMs = Number(p.env?.NSIM_DRAIN_MS ?? process.env.NSIM_DRAIN_MS ?? 3000)
+    const until = Date.now() + (Number.isFinite(drainMs) ? drainMs : 3000) + 10_000
+    while (alive(p.pid) && Date.now() < until) await sleep(50)
+    if (alive(p.pid)) { try { process.kill(p.pid, 'SIGKILL') } catch { /* gone */ } }
+    while (alive(p.pid)) await sleep(20)
+  }
+  const [file, ...args] = p.command
+  const child = start(file!, args, p.log, p.env)
+  if (child.pid === undefined) throw new NsimError('NSIM_CLI_USAGE', `cannot start ${name} again (${file})`)
+  const now: ClusterProcess = { ...p, pid: child.pid }
+  const processes = info.processes.map((x, j) => j === i ? now : x)
+  writeFileSync(join(root, CLUSTER_FILE), `${JSON.stringify({ ...info, processes }, null, 2)}\n`)
+  await ready(`http://${new URL(info.url).hostname}:${p.port}/health`, child, p.log, timeoutS)
+  return now
 }

@@ -6,7 +6,8 @@
  * a fault set through one replica holds on the others within a second; a
  * line's output sequence numbers are unique across replicas; a reload through
  * one replica reaches all within 2 s, no message is decided with two
- * versions, and a broken set or bundle is refused everywhere; a replica
+ * versions, and a broken set or bundle is refused everywhere; a rolling
+ * restart of a replica under load fails no request; a replica
  * SIGKILLed under load and a NATS restart under load lose and duplicate no
  * query that was answered SM .02.
  */
@@ -17,7 +18,7 @@ import { join } from 'node:path'
 import { connect } from 'nats'
 import t, { type Test } from 'tap'
 import { Agent, request } from 'undici'
-import { type ClusterInfo, clusterDown, clusterUp, findProgram } from '../../src/cluster/topology.js'
+import { type ClusterInfo, type ClusterProcess, clusterDown, clusterRestart, clusterUp, findProgram, readCluster } from '../../src/cluster/topology.js'
 import { OBJECT_BUCKET, POINTER_BUCKET, POINTER_KEY } from '../../src/hub/cluster/bundles.js'
 
 const missing = ['nats-server', 'haproxy'].filter((p) => findProgram(p) === undefined)
@@ -52,15 +53,16 @@ async function within (ms: number, check: () => Promise<boolean>): Promise<numbe
 
 const hubUrl = (c: ClusterInfo, i: number): string => c.hubs[i]!
 
-/** Send DQ queries to IL through HAProxy from `n` senders for `ms`; what each got. */
+/** Send DQ queries to IL through HAProxy from `n` senders for `ms`, and until `during` has finished; what each got. */
 async function sendLoad (c: ClusterInfo, n: number, ms: number, during?: () => Promise<void>): Promise<{ queued: string[], other: number, failed: number }> {
   const queued: string[] = []
   let other = 0
   let failed = 0
   const until = Date.now() + ms
+  const done = { during: during === undefined }
   let k = 0
   const sender = async (): Promise<void> => {
-    while (Date.now() < until) {
+    while (Date.now() < until || !done.during) {
       try {
         const r = await call(`${c.url}/v1/messages`, { method: 'POST', headers: TX, body: `DQ.TX0020100.IL.TXTOLN/D${String(1_000_000 + (k++ % 900_000))}` })
         const reply = r.json?.replies?.[0]
@@ -72,7 +74,7 @@ async function sendLoad (c: ClusterInfo, n: number, ms: number, during?: () => P
       }
     }
   }
-  await Promise.all([...Array.from({ length: n }, sender), during?.()])
+  await Promise.all([...Array.from({ length: n }, sender), during?.().finally(() => { done.during = true })])
   return { queued, other, failed }
 }
 
@@ -224,6 +226,23 @@ t.test('a three-replica switch behind HAProxy, state on NATS JetStream', { skip,
     const back = await call(`${hubUrl(c, 0)}/v1/admin/policies/reload`, { method: 'POST', headers: ADMIN, body: '{}' })
     t.equal(back.json.version, before, 'the original folder reloads as the original version')
     for (const i of [1, 2]) t.ok(await within(15_000, async () => (await call(`${hubUrl(c, i)}/health`)).json.policyVersion === before) >= 0, `hub-${i + 1} back on ${before}`)
+  })
+
+  await t.test('a rolling restart of a replica under load: no request fails, and it comes back', async (t) => {
+    const before = c.processes.find((p) => p.name === 'hub-3')!
+    let after: ClusterProcess | undefined
+    const r = await sendLoad(c, 6, 2000, async () => { await sleep(500); after = await clusterRestart(dir, 'hub-3', 60) })
+    t.ok(r.other > 100, `${r.other} queries answered through HAProxy while hub-3 drained, stopped and started again`)
+    t.equal(r.failed, 0, 'none failed: HAProxy retried the drain\'s 503s and refused connections on another replica')
+    t.not(after?.pid, before.pid, 'hub-3 is a new process')
+    t.equal(readCluster(dir)?.processes.find((p) => p.name === 'hub-3')?.pid, after?.pid, 'cluster.json names the new process')
+    const health = await call(`${hubUrl(c, 2)}/health`)
+    t.match(health.json, { replica: 'hub-3', store: 'nats' }, 'it came back as hub-3 on NATS, with its settings')
+    t.ok(await within(15_000, async () => {
+      const seen = new Set<string>()
+      for (let i = 0; i < 6; i++) seen.add((await call(`${c.url}/health`)).json.replica as string)
+      return seen.has('hub-3')
+    }) >= 0, 'HAProxy sends to it again')
   })
 
   await t.test('SIGKILL of a replica under load: every SM .02 delivered once after the state recovers', async (t) => {
