@@ -70,6 +70,7 @@ export const ERRORS = Object.freeze({
   NSIM_HUB_INTERNAL: def(500, 'internal error'),
   NSIM_HUB_AUDIT_WRITE: def(500, 'audit file `%s`: %s'),
   NSIM_HUB_STORE: def(500, 'store-and-forward: %s'),
+  NSIM_HUB_STORE_UNAVAILABLE: def(503, 'the switch\'s store did not answer (%s): try again in a second'),
   NSIM_HUB_DRAINING: def(503, 'the hub is shutting down: send to another hub or retry'),
   NSIM_HUB_JSON_DEPTH: def(400, 'body is nested deeper than %s levels'),
   NSIM_HUB_STATE_UNREACHABLE: def(502, '%s'),

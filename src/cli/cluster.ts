@@ -8,7 +8,7 @@ import { NsimError } from '../errors.js'
 import { clusterDown, clusterRestart, clusterUp, readCluster } from '../cluster/topology.js'
 import { intFlag, type Io, parseFlags } from './io.js'
 
-const USAGE = `usage: nlets-sim cluster up [--replicas N] [--port P] [--states IL,WA,NY,TX] [--dir DIR] [--policies DIR]
+const USAGE = `usage: nlets-sim cluster up [--replicas N] [--nats-nodes 1|3] [--port P] [--states IL,WA,NY,TX] [--dir DIR] [--policies DIR]
        nlets-sim cluster down [--dir DIR]
        nlets-sim cluster status [--dir DIR]
        nlets-sim cluster restart NAME [--dir DIR]
@@ -25,6 +25,10 @@ requests on the others, then starts again and HAProxy takes it back; restart
 the replicas one after another for a rolling upgrade with no failed request.
 
   --replicas N     hub replicas (default 3, at most 16)
+  --nats-nodes N   1 (default) or 3: a three-node JetStream cluster, every
+                   stream and bucket kept on all three (NSIM_NATS_REPLICAS=3), so
+                   the switch survives the loss of one node (nodes on 4222-4224,
+                   monitoring 8222-8224, routes 6222-6224 for --port 8080)
   --port P         the switch's port, HAProxy (default 8080; hubs on P+1..P+N,
                    NATS on P-3858 = 4222, HAProxy stats on P+324 = 8404,
                    states on 9100 + their index); 0 picks free ports
@@ -40,7 +44,7 @@ export async function clusterCommand (argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv
   if (sub === undefined || sub === '--help' || sub === '-h') { io.out(USAGE); return sub === undefined ? 2 : 0 }
   const { values, positionals } = parseFlags(rest, {
-    replicas: { type: 'string' }, port: { type: 'string' }, states: { type: 'string' }, dir: { type: 'string' },
+    replicas: { type: 'string' }, 'nats-nodes': { type: 'string' }, port: { type: 'string' }, states: { type: 'string' }, dir: { type: 'string' },
     policies: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   }, sub === 'restart')
   if (values.help) { io.out(USAGE); return 0 }
@@ -50,8 +54,9 @@ export async function clusterCommand (argv: string[], io: Io): Promise<number> {
     const port = intFlag('port', values.port, 8080)
     if (port > 65535 || (port !== 0 && port < 3859)) throw new NsimError('NSIM_CLI_USAGE', `--port must be 0 or 3859 to 65535 (NATS goes on port - 3858), got ${port}`)
     const states = (values.states ?? 'IL,WA,NY,TX').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)
-    const info = await clusterUp({ dir, replicas, port, states, ...(values.policies ? { policiesDir: values.policies } : {}) })
-    io.out(`nlets-sim cluster: ${replicas} hub replica${replicas === 1 ? '' : 's'} behind HAProxy, shared state in NATS JetStream`)
+    const natsNodes = intFlag('nats-nodes', values['nats-nodes'], 1)
+    const info = await clusterUp({ dir, replicas, natsNodes, port, states, ...(values.policies ? { policiesDir: values.policies } : {}) })
+    io.out(`nlets-sim cluster: ${replicas} hub replica${replicas === 1 ? '' : 's'} behind HAProxy, shared state in NATS JetStream${natsNodes > 1 ? ` (${natsNodes} nodes, ${natsNodes} copies of everything)` : ''}`)
     io.out(`  switch (HAProxy)  ${info.url}`)
     io.out(`  HAProxy stats     ${info.statsUrl}   (Prometheus: ${info.statsUrl}metrics)`)
     io.out(`  NATS              ${info.natsUrl}`)

@@ -23,6 +23,12 @@ export interface ClusterOptions {
   /** Folder for the run: logs, NATS data, hub data and audit files, haproxy.cfg, cluster.json. */
   readonly dir: string
   readonly replicas: number
+  /**
+   * NATS servers (default 1). 3 makes a JetStream cluster of three nodes and
+   * the hubs keep three copies of every stream and bucket (NSIM_NATS_REPLICAS=3),
+   * so the switch survives the loss of any one node.
+   */
+  readonly natsNodes?: number
   /** The switch's port (HAProxy); 0 picks free ports for everything. */
   readonly port: number
   /** States served by state servers over HTTP (the others are simulated inside each hub). */
@@ -95,6 +101,23 @@ async function sleep (ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms))
 }
 
+/** One node's configuration for a JetStream cluster on this machine (nats-server -c). */
+export function natsClusterConfig (o: { name: string, host: string, client: number, monitor: number, route: number, storeDir: string, routes: readonly string[] }): string {
+  return [
+    '# Written by `nlets-sim cluster up --nats-nodes 3`: one node of a three-node JetStream cluster.',
+    `server_name: ${o.name}`,
+    `listen: ${o.host}:${o.client}`,
+    `http: ${o.host}:${o.monitor}`,
+    `jetstream { store_dir: ${JSON.stringify(o.storeDir)} }`,
+    'cluster {',
+    '  name: nlets-sim',
+    `  listen: ${o.host}:${o.route}`,
+    `  routes: [${o.routes.join(', ')}]`,
+    '}',
+    '',
+  ].join('\n')
+}
+
 /** Start a part detached, its output appended to `log`, with the caller's environment and `extra`. */
 function start (file: string, args: readonly string[], log: string, extra?: Readonly<Record<string, string>>): ChildProcess {
   const fd = openSync(log, 'a')
@@ -131,6 +154,8 @@ export function readCluster (dir: string): ClusterInfo | undefined {
 
 export async function clusterUp (o: ClusterOptions): Promise<ClusterInfo> {
   if (!Number.isInteger(o.replicas) || o.replicas < 1 || o.replicas > 16) throw new NsimError('NSIM_CLI_USAGE', `--replicas must be 1 to 16, got ${o.replicas}`)
+  const natsNodes = o.natsNodes ?? 1
+  if (natsNodes !== 1 && natsNodes !== 3) throw new NsimError('NSIM_CLI_USAGE', `--nats-nodes must be 1 or 3 (a JetStream cluster needs a quorum), got ${natsNodes}`)
   const dir = resolve(o.dir)
   const running = readCluster(dir)
   if (running !== undefined && running.processes.some((p) => alive(p.pid))) {
@@ -146,8 +171,10 @@ export async function clusterUp (o: ClusterOptions): Promise<ClusterInfo> {
   // HAProxy's ports: with --port 0 chosen just before HAProxy starts (a port found free now may be taken by then).
   let switchPort = o.port
   let statsPort = o.port === 0 ? 0 : o.port + 324 // 8080 -> 8404, as HAProxy's own examples
-  const natsPort = await pick(-3858) // 8080 -> 4222
-  const natsMonitor = await pick(142) // 8080 -> 8222
+  // NATS node i (0-based): clients on 4222 + i, monitoring on 8222 + i, cluster routes on 6222 + i (for --port 8080).
+  const natsNodesPorts: Array<{ client: number, monitor: number, route: number }> = []
+  for (let i = 0; i < natsNodes; i++) natsNodesPorts.push({ client: await pick(-3858 + i), monitor: await pick(142 + i), route: await pick(-1858 + i) })
+  const natsPort = natsNodesPorts[0]!.client
   const processes: ClusterProcess[] = []
   const children: ChildProcess[] = []
   const launch = (name: string, kind: ClusterProcess['kind'], port: number, file: string, args: string[], extra?: Record<string, string>): ChildProcess => {
@@ -164,13 +191,27 @@ export async function clusterUp (o: ClusterOptions): Promise<ClusterInfo> {
     return full
   }
   let base = {
-    dir, url: `http://${host}:${switchPort}`, statsUrl: `http://${host}:${statsPort}/`, natsUrl: `nats://${host}:${natsPort}`,
+    dir, url: `http://${host}:${switchPort}`, statsUrl: `http://${host}:${statsPort}/`,
+    natsUrl: natsNodesPorts.map((n) => `nats://${host}:${n.client}`).join(','),
     hubs: [] as string[], startedAt: new Date().toISOString(),
   }
   try {
-    const nats = launch('nats', 'nats', natsPort, natsBin, ['-js', '-sd', join(dir, 'nats'), '-a', host, '-p', String(natsPort), '-m', String(natsMonitor), '-n', 'nlets-sim'])
+    if (natsNodes === 1) {
+      const n = natsNodesPorts[0]!
+      launch('nats', 'nats', natsPort, natsBin, ['-js', '-sd', join(dir, 'nats'), '-a', host, '-p', String(natsPort), '-m', String(n.monitor), '-n', 'nlets-sim'])
+    } else {
+      const routes = natsNodesPorts.map((n) => `nats-route://${host}:${n.route}`)
+      natsNodesPorts.forEach((n, i) => {
+        const name = `nats-${i + 1}`
+        const conf = join(dir, `${name}.conf`)
+        writeFileSync(conf, natsClusterConfig({ name, host, ...n, storeDir: join(dir, name), routes }))
+        launch(name, 'nats', n.client, natsBin, ['-c', conf])
+      })
+    }
     save(base)
-    await ready(`http://${host}:${natsMonitor}/healthz?js-enabled-only=true`, nats, processes.at(-1)!.log, timeoutS)
+    // Every node answers, JetStream on (in a cluster: once the nodes have elected their meta leader).
+    const natsParts = processes.slice(-natsNodes)
+    await Promise.all(natsNodesPorts.map(async (n, i) => { await ready(`http://${host}:${n.monitor}/healthz`, children.at(-natsNodes + i)!, natsParts[i]!.log, timeoutS) }))
     const stateUrls: string[] = []
     for (const s of o.states) {
       const port = await pick(1000 + JURISDICTIONS.indexOf(s as (typeof JURISDICTIONS)[number]) + 20)
@@ -185,7 +226,7 @@ export async function clusterUp (o: ClusterOptions): Promise<ClusterInfo> {
       const port = await pick(i)
       const name = `hub-${i}`
       const env: Record<string, string> = {
-        ...o.hubEnv, PORT: String(port), HOST: host, NSIM_NATS_URL: base.natsUrl, NSIM_REPLICA_ID: name,
+        ...(natsNodes > 1 ? { NSIM_NATS_REPLICAS: String(natsNodes) } : {}), ...o.hubEnv, PORT: String(port), HOST: host, NSIM_NATS_URL: base.natsUrl, NSIM_REPLICA_ID: name,
         NSIM_DATA_DIR: join(dir, 'data'), ...(stateUrls.length > 0 ? { NSIM_STATE_URLS: stateUrls.join(',') } : {}),
         ...(o.policiesDir !== undefined ? { NSIM_POLICIES: resolve(o.policiesDir) } : {}),
       }

@@ -82,6 +82,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
   const warn = (err: Error): void => { process.emitWarning(`${replica}: ${err.message}`, { code: 'NSIM_HUB_CLUSTER' }) }
   const nats: JetStreamState | undefined = options.natsUrl === undefined ? undefined : await jetstreamState({
     url: options.natsUrl, replica, destinations: [...destinations.keys()], onError: warn, ...bounds,
+    ...(options.natsReplicas !== undefined ? { streamReplicas: options.natsReplicas } : {}),
     counters: [...JURISDICTIONS, ...Object.keys(FEDERAL_LINES)].flatMap((l) => [`in:${l}`, `out:${l}`]),
   })
   const state: SwitchState = nats ?? (options.ephemeral ? memoryState(bounds) : sqliteState({ dataDir: options.dataDir, sync: options.dbSync, ...bounds }))

@@ -41,6 +41,8 @@ export interface HubOptions {
   readonly natsUrl?: string | undefined
   /** This hub's name among replicas: in /health, the audit file's name (`{replica}`) and NATS connection names. */
   readonly replicaId?: string | undefined
+  /** Copies JetStream keeps of each stream and bucket (1, or 3 on a 3-node NATS cluster: a quorum survives one node). */
+  readonly natsReplicas?: number | undefined
   /** SQLite synchronous mode: `normal` survives a killed process, `full` a power loss too. */
   readonly dbSync: 'normal' | 'full'
   /** Queue bound per destination for store-and-forward (SM .04 past it). */
@@ -108,7 +110,7 @@ export const ENV_VARS: readonly string[] = [
   'NSIM_STATE_URLS', 'NSIM_STATE_LATENCY', 'NSIM_TOKENS_FILE', 'NSIM_ADMIN_TOKEN', 'NSIM_FILTERING',
   'NSIM_DATA_DIR', 'NSIM_EPHEMERAL', 'NSIM_DB_SYNC', 'NSIM_QUEUE_MAX', 'NSIM_INBOX_MAX', 'NSIM_REQUEST_TIMEOUT_MS',
   'NSIM_MAX_CONNECTIONS', 'NSIM_DRAIN_MS', 'NSIM_METRICS_TOKEN', 'NSIM_METRICS_PORT',
-  'NSIM_LINE_RATE', 'NSIM_LINE_BURST', 'NSIM_NATS_URL', 'NSIM_REPLICA_ID', 'NSIM_CONSOLE',
+  'NSIM_LINE_RATE', 'NSIM_LINE_BURST', 'NSIM_NATS_URL', 'NSIM_NATS_REPLICAS', 'NSIM_REPLICA_ID', 'NSIM_CONSOLE',
 ]
 
 function positive (name: string, v: string): number {
@@ -164,6 +166,11 @@ export function hubOptionsFromEnv (env: NodeJS.ProcessEnv = process.env): Partia
       if (!/^(nats|tls):\/\/[^\s/]+$|^[^\s:/]+:\d+$/.test(u.trim())) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_NATS_URL', `\`${u.trim()}\` is not a NATS server address (nats://host:port)`)
     }
     o.natsUrl = env.NSIM_NATS_URL
+  }
+  if (env.NSIM_NATS_REPLICAS) {
+    const n = positive('NSIM_NATS_REPLICAS', env.NSIM_NATS_REPLICAS)
+    if (n > 5) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_NATS_REPLICAS', `JetStream keeps at most 5 copies, got \`${n}\``)
+    o.natsReplicas = n
   }
   if (env.NSIM_REPLICA_ID) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(env.NSIM_REPLICA_ID)) throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_REPLICA_ID', `must be 1 to 64 letters, digits, - or _, got \`${env.NSIM_REPLICA_ID}\``)

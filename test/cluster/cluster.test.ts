@@ -16,97 +16,15 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect } from 'nats'
-import t, { type Test } from 'tap'
-import { Agent, request } from 'undici'
-import { type ClusterInfo, type ClusterProcess, clusterDown, clusterRestart, clusterUp, findProgram, readCluster } from '../../src/cluster/topology.js'
+import t from 'tap'
+import { type ClusterProcess, clusterDown, clusterRestart, clusterUp, findProgram, readCluster } from '../../src/cluster/topology.js'
 import { OBJECT_BUCKET, POINTER_BUCKET, POINTER_KEY } from '../../src/hub/cluster/bundles.js'
+import { ADMIN, agent, call, checkOnce, hubUrl, queuedTotal, readInbox, sendLoad, sleep, TX, within } from './helpers.js'
 
 const missing = ['nats-server', 'haproxy'].filter((p) => findProgram(p) === undefined)
 const skip = missing.length > 0 && !process.env.CI ? `not installed: ${missing.join(', ')} (Debian: apt-get install -y nats-server haproxy)` : false
-const ADMIN = { authorization: 'Bearer demo-admin', 'content-type': 'application/json' }
-const TX = { authorization: 'Bearer demo-TX', 'content-type': 'text/plain' }
 // Processes, a replica killed and NATS restarted: longer than .taprc's 120 s on a busy machine.
 t.setTimeout(420_000)
-const agent = new Agent({ connections: 32, keepAliveTimeout: 2000 })
-
-async function call (url: string, opts: { method?: 'GET' | 'POST' | 'PUT', headers?: Record<string, string>, body?: string } = {}): Promise<{ status: number, json: any }> {
-  const r = await request(url, { method: opts.method ?? 'GET', headers: opts.headers ?? {}, body: opts.body, dispatcher: agent, headersTimeout: 15_000, bodyTimeout: 15_000 })
-  const text = await r.body.text()
-  let json: unknown
-  try { json = JSON.parse(text) } catch { json = text }
-  return { status: r.statusCode, json }
-}
-
-async function sleep (ms: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms))
-}
-
-/** Poll `check` until it holds; returns the milliseconds it took, or -1 after `ms`. */
-async function within (ms: number, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now()
-  while (Date.now() - start <= ms) {
-    if (await check()) return Date.now() - start
-    await sleep(20)
-  }
-  return -1
-}
-
-const hubUrl = (c: ClusterInfo, i: number): string => c.hubs[i]!
-
-/** Send DQ queries to IL through HAProxy from `n` senders for `ms`, and until `during` has finished; what each got. */
-async function sendLoad (c: ClusterInfo, n: number, ms: number, during?: () => Promise<void>): Promise<{ queued: string[], other: number, failed: number }> {
-  const queued: string[] = []
-  let other = 0
-  let failed = 0
-  const until = Date.now() + ms
-  const done = { during: during === undefined }
-  let k = 0
-  const sender = async (): Promise<void> => {
-    while (Date.now() < until || !done.during) {
-      try {
-        const r = await call(`${c.url}/v1/messages`, { method: 'POST', headers: TX, body: `DQ.TX0020100.IL.TXTOLN/D${String(1_000_000 + (k++ % 900_000))}` })
-        const reply = r.json?.replies?.[0]
-        if (r.status === 200 && reply?.status === 'queued') queued.push(r.json.id as string)
-        else if (r.status === 200) other++
-        else failed++
-      } catch {
-        failed++
-      }
-    }
-  }
-  await Promise.all([...Array.from({ length: n }, sender), during?.().finally(() => { done.during = true })])
-  return { queued, other, failed }
-}
-
-/** Every reply in the TX line's inbox, acknowledged as read, until none is left for `quietMs`. */
-async function readInbox (c: ClusterInfo, quietMs: number): Promise<Array<{ id: string, messageId: string, status: string }>> {
-  const all: Array<{ id: string, messageId: string, status: string }> = []
-  let quietSince = Date.now()
-  while (Date.now() - quietSince < quietMs) {
-    const r = await call(`${c.url}/v1/inbox?max=1000`, { headers: { authorization: 'Bearer demo-TX' } })
-    const replies = (r.json?.replies ?? []) as Array<{ id: string, messageId: string, status: string }>
-    if (replies.length === 0) { await sleep(100); continue }
-    quietSince = Date.now()
-    all.push(...replies)
-    await call(`${c.url}/v1/inbox/ack`, { method: 'POST', headers: ADMIN_TX, body: JSON.stringify({ ids: replies.map((x) => x.id) }) })
-  }
-  return all
-}
-const ADMIN_TX = { authorization: 'Bearer demo-TX', 'content-type': 'application/json' }
-
-async function queuedTotal (c: ClusterInfo, i = 0): Promise<number> {
-  return (await call(`${hubUrl(c, i)}/health`)).json.queued as number
-}
-
-/** Deliveries are checked per message id: each queued one exactly once. */
-function checkOnce (t: Test, queued: readonly string[], inbox: ReadonlyArray<{ messageId: string }>): void {
-  const seen = new Map<string, number>()
-  for (const r of inbox) seen.set(r.messageId, (seen.get(r.messageId) ?? 0) + 1)
-  const lost = queued.filter((id) => !seen.has(id))
-  const dup = [...seen].filter(([, n]) => n > 1)
-  t.same(lost, [], `every one of the ${queued.length} queries answered SM .02 was delivered (0 lost)`)
-  t.same(dup, [], '... once (0 duplicated)')
-}
 
 t.test('a three-replica switch behind HAProxy, state on NATS JetStream', { skip, timeout: 400_000 }, async (t) => {
   if (missing.length > 0) { t.fail(`CI is set and ${missing.join(', ')} is missing: .ci/run installs them with apt`); return }

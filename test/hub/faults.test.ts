@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { buildStateServer } from '../../simulator/states/server.js'
 import { SimulatedState } from '../../simulator/states/simulated-state.js'
+import { NsimError } from '../../src/errors.js'
 import { ADMIN, hitFor, send, tempAudit, testHub } from './helpers.js'
 
 
@@ -130,4 +131,33 @@ t.test('a state reached over HTTP shows as down in health and the admin list aft
   const r = await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1')
   t.match(r.body.replies[0], { status: 'queued' }, 'connection refused: stored and forwarded')
   t.same((await hub.app.inject({ url: '/health' })).json().states.down, ['IL'])
+})
+
+t.test('a store that does not answer: 503 with Retry-After, and nothing changes anywhere', async (t) => {
+  const hub = await testHub(t)
+  const il = async (): Promise<unknown> => ((await hub.app.inject({ url: '/v1/admin/states', headers: ADMIN })).json() as Array<{ state: string }>).find((s) => s.state === 'IL')
+  const before = await il()
+  const { state } = hub.ctx.sw.deps
+  const store = state.destinations as { save: typeof state.destinations.save }
+  const save = store.save
+  store.save = async () => { throw new NsimError('NSIM_HUB_STORE_UNAVAILABLE', 'saving IL\'s status: TIMEOUT') }
+  const inbox = state.inbox as { list: typeof state.inbox.list }
+  const list = inbox.list
+  inbox.list = async () => { throw new Error('TIMEOUT') }
+  for (const [url, payload] of [['/v1/admin/states/IL/fault', { mode: 'down' }], ['/v1/admin/states/IL/status', { status: 'removed', disabledKeys: ['KQ'] }]] as const) {
+    const r = await hub.app.inject({ method: 'PUT', url, headers: ADMIN, payload })
+    t.equal(r.statusCode, 503, url)
+    t.equal(r.headers['retry-after'], '1')
+    t.match(r.json(), { code: 'NSIM_HUB_STORE_UNAVAILABLE', message: /store did not answer \(saving IL's status: TIMEOUT\)/ })
+  }
+  const listed = await hub.app.inject({ url: '/v1/inbox', headers: { authorization: 'Bearer demo-TX' } })
+  t.equal(listed.statusCode, 503, 'an inbox the store cannot read is a 503, not a 500')
+  t.match(listed.json(), { code: 'NSIM_HUB_STORE_UNAVAILABLE', message: /reading the inbox: TIMEOUT/ })
+  t.same(await il(), before, 'IL unchanged on this hub')
+  t.match(before, { status: 'up', disabledKeys: [] })
+  const r = await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1')
+  t.not(r.body.replies[0]?.status, 'queued', 'IL still answers')
+  store.save = save
+  inbox.list = list
+  t.equal((await hub.app.inject({ method: 'PUT', url: '/v1/admin/states/IL/fault', headers: ADMIN, payload: { mode: 'down' } })).statusCode, 200, 'and once the store answers, it is saved')
 })

@@ -15,6 +15,11 @@ t.test('NSIM_NATS_URL and NSIM_REPLICA_ID', async (t) => {
   t.match(hubOptionsFromEnv({ NSIM_NATS_URL: 'localhost:4222' }), { natsUrl: 'localhost:4222' }, 'host:port without a scheme')
   t.throws(() => hubOptionsFromEnv({ NSIM_NATS_URL: 'http://x:4222' }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_NATS_URL.*http:\/\/x:4222.*not a NATS server address/ })
   t.throws(() => hubOptionsFromEnv({ NSIM_REPLICA_ID: 'hub 1' }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_REPLICA_ID.*hub 1/ })
+  t.match(hubOptionsFromEnv({ NSIM_NATS_REPLICAS: '3' }), { natsReplicas: 3 })
+  t.equal(hubOptionsFromEnv({}).natsReplicas, undefined, 'one copy unless set')
+  t.throws(() => hubOptionsFromEnv({ NSIM_NATS_REPLICAS: '7' }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_NATS_REPLICAS.*at most 5 copies, got `7`/ })
+  t.throws(() => hubOptionsFromEnv({ NSIM_NATS_REPLICAS: 'three' }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_NATS_REPLICAS/ })
+  t.throws(() => hubOptionsFromEnv({ NSIM_NATS_REPLICAS: '0' }), { code: 'NSIM_HUB_CONFIG', message: /NSIM_NATS_REPLICAS/ })
   t.throws(() => hubOptionsFromEnv({ NSIM_REPLICA_ID: 'x'.repeat(65) }), { code: 'NSIM_HUB_CONFIG' })
 })
 

@@ -18,7 +18,7 @@ import { type KV, type ObjectStore } from 'nats'
 import { formatDiagnostic } from '../../diagnostics.js'
 import { loadPolicySetOffThread } from '../../policy/load-thread.js'
 import type { PolicyStore } from '../../policy/store.js'
-import type { NatsShared } from '../store/jetstream.js'
+import { type NatsShared, settling } from '../store/jetstream.js'
 
 export const POINTER_BUCKET = 'nsim_policy'
 export const OBJECT_BUCKET = 'nsim_policies'
@@ -106,9 +106,9 @@ export class PolicyBundles {
 
   /** Open the buckets, take the published bundle if it is not ours, and follow every later one. */
   async start (): Promise<void> {
-    this.#kv = await this.#s.js.views.kv(POINTER_BUCKET, { history: 1 })
-    this.#os = await this.#s.js.views.os(OBJECT_BUCKET)
-    const current = await this.#kv.get(POINTER_KEY)
+    this.#kv = await settling(async () => await this.#s.js.views.kv(POINTER_BUCKET, { history: 1, replicas: this.#s.streamReplicas }))
+    this.#os = await settling(async () => await this.#s.js.views.os(OBJECT_BUCKET, { replicas: this.#s.streamReplicas }))
+    const current = await settling(async () => await this.#kv!.get(POINTER_KEY))
     const w = await this.#kv.watch({ key: POINTER_KEY })
     this.#watch = w
     void (async () => {

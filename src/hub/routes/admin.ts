@@ -37,9 +37,11 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
       // FAULT_SCHEMA already refused a slow fault without latencyMs and a flapping one without periodMs.
       const f = req.body
       if (d.endpoint.setFault === undefined) return await reply.code(409).send({ statusCode: 409, code: 'NSIM_HUB_BAD_REQUEST', error: 'Conflict', message: `${d.state} takes no faults` })
-      // Recorded (and kept across restarts) whether or not the endpoint can be told now.
-      d.fault = f.mode === 'up' ? null : f
-      await ctx.sw.deps.state.destinations.save(d.state, d.settings)
+      // Recorded (and kept across restarts) whether or not the endpoint can be told now; saved first,
+      // so a store that does not answer (503) leaves the fault in force nowhere, this replica included.
+      const fault = f.mode === 'up' ? null : f
+      await ctx.sw.deps.state.destinations.save(d.state, { ...d.settings, fault })
+      d.fault = fault
       try {
         await d.endpoint.setFault(f)
       } catch (err) {
@@ -68,10 +70,12 @@ export function registerAdminRoutes (app: FastifyInstance, ctx: HubContext): voi
     }, async (req, reply) => {
       const d = destination(req.params.state)
       if (d === undefined) return await notFound(reply, req.params.state)
-      if (req.body.status !== undefined) d.status = req.body.status
-      if (req.body.disabledKeys !== undefined) { d.disabledKeys.clear(); for (const k of req.body.disabledKeys) d.disabledKeys.add(k) }
+      const next = { ...d.settings, ...(req.body.status !== undefined ? { status: req.body.status } : {}), ...(req.body.disabledKeys !== undefined ? { disabledKeys: req.body.disabledKeys } : {}) }
+      await ctx.sw.deps.state.destinations.save(d.state, next) // first: nothing changes here if the store does not answer
+      d.status = next.status
+      d.disabledKeys.clear()
+      for (const k of next.disabledKeys) d.disabledKeys.add(k)
       ctx.sw.forgetServing()
-      await ctx.sw.deps.state.destinations.save(d.state, d.settings)
       return { state: d.state, status: d.status, disabledKeys: [...d.disabledKeys] }
     })
 

@@ -28,11 +28,14 @@ export function registerErrorHandler (app: FastifyInstance, ctx?: HubContext): v
       const r = ctx.sw.refuse(ctx.sw.nextId(), status, messageError('0', detail), rawBodyOf(req) ?? '', '', null, Date.now())
       return await answer(req, reply, ctx, r)
     }
-    if (status >= 500) req.log.error({ err, reqId: req.id }, 'request failed')
     const code = err instanceof NsimError ? err.code : err.validation ? 'NSIM_HUB_BAD_REQUEST' : (err.code ?? 'NSIM_HUB_INTERNAL')
+    // A catalogued 503 is a passing condition the client can act on: say what, and when to retry.
+    const passing = status === 503 && err instanceof NsimError
+    if (status >= 500) req.log[passing ? 'warn' : 'error']({ err, reqId: req.id }, 'request failed')
+    if (passing) void reply.header('retry-after', '1')
     return await reply.code(status).send({
       statusCode: status, code, error: STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request'),
-      message: status >= 500 ? 'internal error' : err.message,
+      message: status >= 500 && !passing ? 'internal error' : err.message,
     })
   })
   app.setNotFoundHandler(async (req, reply) => {

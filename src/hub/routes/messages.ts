@@ -7,6 +7,7 @@
  * lines are handed to the operating system.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { NsimError } from '../../errors.js'
 import { messageJsonSchema } from '../../message/json.js'
 import type { HubContext } from '../context.js'
 import { HTTP_LIMITS } from '../limits.js'
@@ -137,12 +138,13 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
           },
         },
         401: errorSchema,
+        503: errorSchema,
       },
     },
   }, async (req, reply) => {
     const { line, why } = lineOf(req, ctx)
     if (line === undefined) return await unauthorized(reply, why!)
-    const replies = await ctx.sw.deps.state.inbox.list(line, req.query.max ?? 1000)
+    const replies = await fromStore('reading the inbox', async () => await ctx.sw.deps.state.inbox.list(line, req.query.max ?? 1000))
     if (wantsText(req)) return await reply.type('text/plain; charset=utf-8').send(replies.map((x) => x.text).join('\n\n') + (replies.length ? '\n' : ''))
     return { line, replies, waiting: ctx.sw.deps.state.inbox.depth(line) }
   })
@@ -163,12 +165,26 @@ export function registerMessageRoutes (app: FastifyInstance, ctx: HubContext): v
           },
         },
         401: errorSchema,
+        503: errorSchema,
       },
     },
   }, async (req, reply) => {
     const { line, why } = lineOf(req, ctx)
     if (line === undefined) return await unauthorized(reply, why!)
-    const acknowledged = await ctx.sw.deps.state.inbox.ack(line, req.body.ids)
+    const acknowledged = await fromStore('acknowledging', async () => await ctx.sw.deps.state.inbox.ack(line, req.body.ids))
     return { acknowledged, waiting: ctx.sw.deps.state.inbox.depth(line) }
   })
+}
+
+/**
+ * Read or change the inbox; a store that does not answer (NATS electing a new
+ * leader after losing a node, say) is a 503 the line can retry, not a 500.
+ */
+async function fromStore<T> (what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof NsimError) throw err
+    throw new NsimError('NSIM_HUB_STORE_UNAVAILABLE', `${what}: ${(err as Error).message}`)
+  }
 }

@@ -24,7 +24,7 @@
  */
 import {
   AckPolicy, connect, DeliverPolicy, DiscardPolicy, type JetStreamClient, type JetStreamManager, type JsMsg, type KV,
-  KvWatchInclude, type NatsConnection, nanos, RetentionPolicy, StorageType, type StreamConfig,
+  KvWatchInclude, type NatsConnection, nanos, RetentionPolicy, StorageType, type StoredMsg, type StreamConfig,
 } from 'nats'
 import { NsimError } from '../../errors.js'
 import type {
@@ -47,6 +47,12 @@ export interface JetStreamStateOptions extends Bounds {
   readonly dedupWindowMs?: number
   /** How often queue and inbox counts are read from the server (default 1 s). */
   readonly refreshMs?: number
+  /**
+   * Copies the servers keep of every stream, bucket and object store (default
+   * 1). 3 on a 3-node NATS cluster: each survives the loss of one node. A
+   * stream made earlier with another count is brought to this one.
+   */
+  readonly streamReplicas?: number
   /** Background errors (refreshes, watches, leases); the default warns. */
   readonly onError?: (err: Error) => void
 }
@@ -57,6 +63,8 @@ export interface NatsShared {
   readonly js: JetStreamClient
   readonly jsm: JetStreamManager
   readonly replica: string
+  /** Copies of each stream and bucket (JetStreamStateOptions.streamReplicas). */
+  readonly streamReplicas: number
 }
 
 export const INBOX_STREAM = 'nsim-inbox'
@@ -90,11 +98,39 @@ function add (m: Map<string, number>, k: string, n: number): void {
 
 /** Create a stream, or bring an existing one to this configuration (the bounds may have changed). */
 async function ensureStream (jsm: JetStreamManager, cfg: Partial<StreamConfig> & { name: string }): Promise<void> {
-  try {
-    await jsm.streams.add(cfg)
-  } catch (err) {
-    if (!/already in use/i.test((err as Error).message)) throw err
-    await jsm.streams.update(cfg.name, cfg)
+  await settling(async () => {
+    try {
+      await jsm.streams.add(cfg)
+    } catch (err) {
+      if (!/already in use/i.test((err as Error).message)) throw err
+      await jsm.streams.update(cfg.name, cfg)
+    }
+  })
+}
+
+/** The client's direct gets (nats.js keeps them on the manager as `direct`; the type is not exported). */
+interface DirectGet { getMessage: (stream: string, query: { seq: number, next_by_subj: string }) => Promise<StoredMsg> }
+
+function directGet (jsm: JetStreamManager): DirectGet {
+  const direct = (jsm as unknown as { direct?: DirectGet }).direct
+  if (typeof direct?.getMessage !== 'function') throw new Error('this nats client has no direct get (jsm.direct.getMessage)')
+  return direct
+}
+
+/**
+ * Run `fn` again while a clustered JetStream is still settling: a stream with
+ * copies on several nodes answers "stream not found" (or times out) until its
+ * nodes have elected a leader, a fraction of a second after it is made.
+ */
+export async function settling<T> (fn: () => Promise<T>, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms
+  for (;;) {
+    try {
+      return await fn()
+    } catch (err) {
+      if (Date.now() > until || !/stream not found|no responders|timeout|leader/i.test((err as Error).message)) throw err
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
   }
 }
 
@@ -107,7 +143,6 @@ class JetStreamQueue implements StoreAndForward, Inbox {
   readonly #inbox = new Map<string, number>()
   /** Queries pulled by the last peek of each destination and not yet forwarded. */
   readonly #held = new Map<string, Map<number, { readonly msg: JsMsg, readonly item: Queued }>>()
-  #listers = 0
 
   constructor (o: JetStreamStateOptions, s: NatsShared) {
     this.#o = o
@@ -195,26 +230,26 @@ class JetStreamQueue implements StoreAndForward, Inbox {
     return Object.fromEntries(this.#queued)
   }
 
-  /** Every message of a line's inbox, oldest first, up to `max`: read through a short-lived consumer. */
+  /**
+   * Every message of a line's inbox, oldest first, up to `max`, by direct
+   * gets (the next message of the line's subject from a sequence on): no
+   * consumer is made, so a read needs no JetStream leader and is answered by
+   * any server holding a copy, even while a cluster elects one after losing a node.
+   */
   async #read (line: string, max: number, fromSeq = 0): Promise<Array<{ seq: number, reply: InboxReply }>> {
-    const { jsm, js, replica } = this.#s
-    const name = `inbox-${replica}-${++this.#listers}`.replace(/[^A-Za-z0-9_-]/g, '_')
-    await jsm.consumers.add(INBOX_STREAM, {
-      name, filter_subject: inboxSubject(line), ack_policy: AckPolicy.None,
-      ...(fromSeq > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : { deliver_policy: DeliverPolicy.All }),
-      inactive_threshold: nanos(30_000), mem_storage: true,
-    })
+    const subject = inboxSubject(line)
     const out: Array<{ seq: number, reply: InboxReply }> = []
-    try {
-      const it = js.fetch(INBOX_STREAM, name, { batch: max, no_wait: true })
-      const timer = setTimeout(() => { it.stop() }, 5000)
+    let seq = Math.max(1, fromSeq)
+    while (out.length < max) {
+      let m: StoredMsg
       try {
-        for await (const m of it) out.push({ seq: m.seq, reply: m.json<InboxReply>() })
-      } finally {
-        clearTimeout(timer)
+        m = await directGet(this.#s.jsm).getMessage(INBOX_STREAM, { seq, next_by_subj: subject })
+      } catch (err) {
+        if ((err as { code?: string }).code === '404') break // nothing more for this line
+        throw err
       }
-    } finally {
-      await jsm.consumers.delete(INBOX_STREAM, name).catch(() => undefined)
+      out.push({ seq: m.seq, reply: m.json<InboxReply>() })
+      seq = m.seq + 1
     }
     return out
   }
@@ -278,25 +313,28 @@ async function provision (o: JetStreamStateOptions, s: NatsShared): Promise<{ se
   await Promise.all(o.destinations.map(async (state) => {
     await ensureStream(jsm, {
       name: queueStream(state), subjects: [`nsim.q.${state}.*`], retention: RetentionPolicy.Workqueue, storage: StorageType.File,
-      max_msgs: o.queueMax, discard: DiscardPolicy.New, duplicate_window: nanos(120_000),
+      num_replicas: s.streamReplicas, max_msgs: o.queueMax, discard: DiscardPolicy.New, duplicate_window: nanos(120_000),
     })
-    try {
-      await jsm.consumers.add(queueStream(state), {
-        durable_name: QUEUE_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ackWait, deliver_policy: DeliverPolicy.All, max_deliver: -1,
-      })
-    } catch (err) {
-      // Made by an earlier version with another ack wait: bring it to this one.
-      if (!/already (exists|in use)/i.test((err as Error).message)) throw err
-      await jsm.consumers.update(queueStream(state), QUEUE_CONSUMER, { ack_wait: ackWait })
-    }
+    await settling(async () => {
+      try {
+        await jsm.consumers.add(queueStream(state), {
+          durable_name: QUEUE_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ackWait, deliver_policy: DeliverPolicy.All, max_deliver: -1,
+        })
+      } catch (err) {
+        // Made by an earlier version with another ack wait: bring it to this one.
+        if (!/already (exists|in use)/i.test((err as Error).message)) throw err
+        await jsm.consumers.update(queueStream(state), QUEUE_CONSUMER, { ack_wait: ackWait })
+      }
+    })
   }))
   await ensureStream(jsm, {
-    name: INBOX_STREAM, subjects: ['nsim.inbox.*'], retention: RetentionPolicy.Limits, storage: StorageType.File,
+    name: INBOX_STREAM, subjects: ['nsim.inbox.*'], retention: RetentionPolicy.Limits, storage: StorageType.File, num_replicas: s.streamReplicas,
+    allow_direct: true,
     max_msgs_per_subject: o.inboxMax, discard: DiscardPolicy.New, discard_new_per_subject: true,
     duplicate_window: nanos(o.dedupWindowMs ?? 600_000),
   })
-  const settings = await s.js.views.kv(SETTINGS_BUCKET, { history: 1 })
-  const sequences = await s.js.views.kv(SEQUENCES_BUCKET, { history: 1 })
+  const settings = await settling(async () => await s.js.views.kv(SETTINGS_BUCKET, { history: 1, replicas: s.streamReplicas }))
+  const sequences = await settling(async () => await s.js.views.kv(SEQUENCES_BUCKET, { history: 1, replicas: s.streamReplicas }))
   return { settings, sequences }
 }
 
@@ -316,7 +354,7 @@ export async function jetstreamState (o: JetStreamStateOptions): Promise<JetStre
   } catch (err) {
     throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_NATS_URL', `cannot reach NATS at \`${o.url}\`: ${(err as Error).message}`)
   }
-  const shared: NatsShared = { nc, js: nc.jetstream(), jsm: await nc.jetstreamManager(), replica: o.replica }
+  const shared: NatsShared = { nc, js: nc.jetstream(), jsm: await nc.jetstreamManager(), replica: o.replica, streamReplicas: o.streamReplicas ?? 1 }
   let kvs: { settings: KV, sequences: KV }
   try {
     kvs = await provision(o, shared)
@@ -326,8 +364,14 @@ export async function jetstreamState (o: JetStreamStateOptions): Promise<JetStre
   }
   const q = new JetStreamQueue(o, shared)
   const sequences = new KvSequences(kvs.sequences, onError)
-  await sequences.prepare(o.counters)
-  await q.refresh()
+  try {
+    // Right after the streams are made, a clustered JetStream may still be electing their leaders.
+    await settling(async () => { await sequences.prepare(o.counters) })
+    await settling(async () => { await q.refresh() })
+  } catch (err) {
+    await nc.close()
+    throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_NATS_URL', `NATS at \`${o.url}\` did not answer the switch's first reads: ${(err as Error).message}`)
+  }
   let refreshing = false
   const timer = setInterval(() => {
     if (refreshing) return
@@ -345,15 +389,21 @@ export async function jetstreamState (o: JetStreamStateOptions): Promise<JetStre
     inbox: { list: async (line, max) => await q.list(line, max), ack: async (line, ids) => await q.ack(line, ids), depth: (line) => q.inboxDepth(line) },
     sequences,
     destinations: {
-      load: async () => {
+      load: async () => await settling(async () => {
         const out: Record<string, DestinationSettings> = {}
         for await (const k of await kvs.settings.keys()) {
           const e = await kvs.settings.get(k)
           if (e !== null && e.operation === 'PUT') out[k] = e.json<DestinationSettings>()
         }
         return out
+      }),
+      save: async (state, s) => {
+        try {
+          await settling(async () => await kvs.settings.put(state, JSON.stringify(s)), 3000)
+        } catch (err) {
+          throw new NsimError('NSIM_HUB_STORE_UNAVAILABLE', `saving ${state}'s status: ${(err as Error).message}`)
+        }
       },
-      save: async (state, s) => { await kvs.settings.put(state, JSON.stringify(s)) },
     },
     watchDestinations: async (fn) => {
       const w = await kvs.settings.watch({ include: KvWatchInclude.UpdatesOnly })
