@@ -108,6 +108,9 @@ async function ensureStream (jsm: JetStreamManager, cfg: Partial<StreamConfig> &
   })
 }
 
+/** Replies of a read taken by direct gets before a consumer takes over. */
+const DIRECT_READ = 16
+
 /** The client's direct gets (nats.js keeps them on the manager as `direct`; the type is not exported). */
 interface DirectGet { getMessage: (stream: string, query: { seq: number, next_by_subj: string }) => Promise<StoredMsg> }
 
@@ -143,6 +146,7 @@ class JetStreamQueue implements StoreAndForward, Inbox {
   readonly #inbox = new Map<string, number>()
   /** Queries pulled by the last peek of each destination and not yet forwarded. */
   readonly #held = new Map<string, Map<number, { readonly msg: JsMsg, readonly item: Queued }>>()
+  #listers = 0
 
   constructor (o: JetStreamStateOptions, s: NatsShared) {
     this.#o = o
@@ -231,12 +235,28 @@ class JetStreamQueue implements StoreAndForward, Inbox {
   }
 
   /**
-   * Every message of a line's inbox, oldest first, up to `max`, by direct
-   * gets (the next message of the line's subject from a sequence on): no
-   * consumer is made, so a read needs no JetStream leader and is answered by
-   * any server holding a copy, even while a cluster elects one after losing a node.
+   * Every message of a line's inbox, oldest first, up to `max`. The first few
+   * by direct gets (the next message of the line's subject from a sequence
+   * on): no consumer is made, so a short read needs no JetStream leader and is
+   * answered by any server holding a copy, even while a cluster elects one
+   * after losing a node. The rest of a long read through a short-lived
+   * consumer (one fetch, 6 times faster for 1,000 replies), or by direct gets
+   * again if no consumer can be made.
    */
   async #read (line: string, max: number, fromSeq = 0): Promise<Array<{ seq: number, reply: InboxReply }>> {
+    const first = await this.#readDirect(line, Math.min(max, DIRECT_READ), fromSeq)
+    if (first.length < Math.min(max, DIRECT_READ) || first.length >= max) return first
+    const next = first.at(-1)!.seq + 1
+    let rest: Array<{ seq: number, reply: InboxReply }>
+    try {
+      rest = await this.#readByConsumer(line, max - first.length, next)
+    } catch {
+      rest = await this.#readDirect(line, max - first.length, next)
+    }
+    return first.concat(rest)
+  }
+
+  async #readDirect (line: string, max: number, fromSeq: number): Promise<Array<{ seq: number, reply: InboxReply }>> {
     const subject = inboxSubject(line)
     const out: Array<{ seq: number, reply: InboxReply }> = []
     let seq = Math.max(1, fromSeq)
@@ -250,6 +270,28 @@ class JetStreamQueue implements StoreAndForward, Inbox {
       }
       out.push({ seq: m.seq, reply: m.json<InboxReply>() })
       seq = m.seq + 1
+    }
+    return out
+  }
+
+  async #readByConsumer (line: string, max: number, fromSeq: number): Promise<Array<{ seq: number, reply: InboxReply }>> {
+    const { jsm, js, replica } = this.#s
+    const name = `inbox-${replica}-${++this.#listers}`.replace(/[^A-Za-z0-9_-]/g, '_')
+    await jsm.consumers.add(INBOX_STREAM, {
+      name, filter_subject: inboxSubject(line), ack_policy: AckPolicy.None,
+      deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq, inactive_threshold: nanos(30_000), mem_storage: true,
+    })
+    const out: Array<{ seq: number, reply: InboxReply }> = []
+    try {
+      const it = js.fetch(INBOX_STREAM, name, { batch: max, no_wait: true })
+      const timer = setTimeout(() => { it.stop() }, 5000)
+      try {
+        for await (const m of it) out.push({ seq: m.seq, reply: m.json<InboxReply>() })
+      } finally {
+        clearTimeout(timer)
+      }
+    } finally {
+      await jsm.consumers.delete(INBOX_STREAM, name).catch(() => undefined)
     }
     return out
   }
