@@ -7,23 +7,21 @@
  * with how many recorded queries each change moves. Streams the files in
  * constant memory (a bounded number of ORIs is kept per change).
  *
- * The hub writes its audit lines in one fixed shape, so the fields are read by
- * position (a few `indexOf`s a line); a line in another shape falls back to
- * JSON.parse. Deliveries (queued queries forwarded later) and refusals are
- * not decisions of a message and are skipped.
+ * The lines are read in the bytes (audit-lines.ts: a line in the hub's own
+ * shape costs a map lookup; any other is read with JSON.parse). Deliveries
+ * (queued queries forwarded later) and refusals are not decisions of a
+ * message and are skipped; a line that is not an audit record is counted and
+ * the first MALFORMED_LIST are named with their file and line.
  */
-import { isAscii } from 'node:buffer'
-import { open } from 'node:fs/promises'
-import { StringDecoder } from 'node:string_decoder'
 import type { Directory } from '../../src/directory/directory.js'
-import { decidedKey, isQueryKey, type QueryKey } from '../../src/message/keys.js'
+import { decidedKey } from '../../src/message/keys.js'
 import type { CompiledPolicySet } from '../../src/policy/compile.js'
 import { decide } from '../../src/policy/evaluate.js'
 import type { Decision } from '../../src/policy/types.js'
+import { AuditLineReader, type Shape, type Side } from './audit-lines.js'
 import { esc } from './report-html.js'
 
-/** A decision as recorded or as the candidate makes it. */
-export interface Side { readonly effect: string, readonly rule: string | null, readonly redact: readonly string[] }
+export type { Side } from './audit-lines.js'
 
 export interface AuditChange {
   readonly state: string
@@ -40,6 +38,8 @@ export interface AuditChange {
   readonly oris: readonly string[]
   readonly distinctOris: number
   readonly byComponent: Readonly<Record<string, number>>
+  /** Whether any requester of the change (listed or not) is outside the candidate's directory, as in `policy diff`. */
+  readonly outsideDirectory: boolean
 }
 
 export interface AuditReplayReport {
@@ -50,159 +50,14 @@ export interface AuditReplayReport {
   readonly lines: number
   readonly decisions: number
   readonly skipped: { readonly deliveries: number, readonly refusals: number, readonly malformed: number, readonly incomplete: number }
+  /** The first MALFORMED_LIST lines that are not audit records, with file, line number and why (all are counted in `skipped.malformed`). */
+  readonly malformedLines: readonly MalformedLine[]
   readonly changes: readonly AuditChange[]
   readonly summary: { readonly changed: number, readonly gained: number, readonly lost: number, readonly redactionChanged: number, readonly ruleOnly: number }
 }
 
 /** ORIs listed per change at most (the count of distinct ones is exact). */
 export const ORI_LIST = 200
-
-/** The fields of a decision record. */
-interface Rec {
-  kind: string
-  key: string
-  ori: string
-  destination: string
-  effect: string
-  rule: string | null
-  policyVersion: string
-  imq: boolean
-  reason: string | null
-  purpose: string | null
-  at: number
-  redact: string[]
-}
-
-/** Where the last field read ended: fields are read in the order the hub writes them. */
-let pos = 0
-/** A field value with a backslash: JSON.parse reads such a line. */
-const ESCAPED = Symbol('escaped')
-
-/** A string or null field at or after `pos` (before `stop`); undefined when absent. */
-function str (line: string, tag: string, stop = line.length): string | null | undefined | typeof ESCAPED {
-  const i = line.indexOf(tag, pos)
-  if (i < 0 || i >= stop) return undefined
-  const v = i + tag.length
-  if (line.charCodeAt(v) === 110) { pos = v + 4; return null } // null
-  if (line.charCodeAt(v) !== 34) return undefined
-  const end = line.indexOf('"', v + 1)
-  if (end < 0) return undefined
-  const value = line.slice(v + 1, end)
-  if (value.includes('\\')) return ESCAPED
-  pos = end + 1
-  return value
-}
-
-/** A number field at or after `pos` (before `stop`); NaN when absent. */
-function num (line: string, tag: string, stop = line.length): number {
-  const i = line.indexOf(tag, pos)
-  if (i < 0 || i >= stop) return Number.NaN
-  let j = i + tag.length
-  for (; j < line.length; j++) {
-    const c = line.charCodeAt(j)
-    if ((c < 48 || c > 57) && c !== 46 && c !== 45 && c !== 101 && c !== 43) break
-  }
-  const n = Number(line.slice(i + tag.length, j))
-  pos = j
-  return n
-}
-
-const T = {
-  time: '"time":', kind: '"kind":', id: '"id":', key: '"key":', ori: '"ori":', line: '"line":', destination: '"destination":',
-  effect: '"effect":', rule: '"rule":', policyVersion: '"policyVersion":', latencyMs: '"latencyMs":', imq: '"imq":',
-  reason: '"reason":', purpose: '"purpose":', decidedAt: '"decidedAt":', redact: '"redact":[', shadow: ',"shadow":',
-} as const
-const PREFIX = '{"level":30,"time":"'
-
-function parseFast (line: string): Rec | undefined {
-  if (!line.startsWith(PREFIX)) return undefined
-  pos = 0
-  const time = str(line, T.time)
-  const kind = str(line, T.kind)
-  if (typeof kind !== 'string' || typeof time !== 'string') return undefined
-  if (kind !== 'decision') return { kind } as Rec
-  if (str(line, T.id) === ESCAPED) return undefined
-  const key = str(line, T.key)
-  const ori = str(line, T.ori)
-  if (str(line, T.line) === ESCAPED) return undefined
-  const destination = str(line, T.destination)
-  const effect = str(line, T.effect)
-  const rule = str(line, T.rule)
-  const policyVersion = str(line, T.policyVersion)
-  if (typeof key !== 'string' || typeof ori !== 'string' || typeof destination !== 'string' || typeof effect !== 'string' ||
-    rule === undefined || rule === ESCAPED || typeof policyVersion !== 'string') return undefined
-  if (str(line, '"replyKey":') === ESCAPED || str(line, '"status":') === ESCAPED) return undefined
-  const latency = num(line, T.latencyMs)
-  // The decision's inputs follow latencyMs, before any shadow object.
-  const shadowAt = line.indexOf(T.shadow, pos)
-  const stop = shadowAt < 0 ? line.length : shadowAt
-  const from = pos
-  const imqAt = line.indexOf(T.imq, from)
-  const imq = imqAt >= 0 && imqAt < stop && line.startsWith('true', imqAt + 6)
-  const reason = str(line, T.reason, stop)
-  const purpose = str(line, T.purpose, stop)
-  if (reason === ESCAPED || purpose === ESCAPED) return undefined
-  const decidedAt = num(line, T.decidedAt, stop)
-  let redact: string[] = []
-  const redactAt = line.indexOf(T.redact, from)
-  if (redactAt >= 0 && redactAt < stop) {
-    const body = line.slice(redactAt + 10, line.indexOf(']', redactAt))
-    redact = body === '' ? [] : body.split(',').map((x) => x.slice(1, -1))
-  }
-  return {
-    kind, key, ori, destination, effect, rule, policyVersion, imq, reason: reason ?? null, purpose: purpose ?? null,
-    at: Number.isFinite(decidedAt) ? decidedAt : Date.parse(time) - (Number.isFinite(latency) ? latency : 0), redact,
-  }
-}
-
-function parseSlow (line: string): Rec | undefined {
-  let v: Record<string, unknown>
-  try { v = JSON.parse(line) as Record<string, unknown> } catch { return undefined }
-  if (v === null || typeof v !== 'object' || typeof v.kind !== 'string') return undefined
-  if (v.kind !== 'decision') return { kind: v.kind } as Rec
-  const s = (x: unknown): string | undefined => typeof x === 'string' ? x : undefined
-  const key = s(v.key)
-  const ori = s(v.ori)
-  const destination = s(v.destination)
-  const effect = s(v.effect)
-  const policyVersion = s(v.policyVersion)
-  const time = s(v.time)
-  if (key === undefined || ori === undefined || destination === undefined || effect === undefined || policyVersion === undefined) return undefined
-  const at = typeof v.decidedAt === 'number' ? v.decidedAt : time === undefined ? Number.NaN : Date.parse(time) - (typeof v.latencyMs === 'number' ? v.latencyMs : 0)
-  return {
-    kind: 'decision', key, ori, destination, effect, rule: s(v.rule) ?? null, policyVersion, imq: v.imq === true,
-    reason: s(v.reason) ?? null, purpose: s(v.purpose) ?? null, at,
-    redact: Array.isArray(v.redact) ? v.redact.filter((x): x is string => typeof x === 'string') : [],
-  }
-}
-
-/** Call `fn` on each line of a file, read in 1 MiB chunks, the lines of a chunk in one synchronous loop. */
-async function forEachLine (file: string, fn: (line: string) => void): Promise<void> {
-  const h = await open(file, 'r')
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20)
-    // Keeps a character split across two chunks whole (an ASCII chunk never follows a split one: it would begin with a continuation byte).
-    const utf8 = new StringDecoder('utf8')
-    let rest = ''
-    for (;;) {
-      const { bytesRead } = await h.read(buf, 0, buf.length, null)
-      if (bytesRead === 0) break
-      // ASCII (what the hub writes, but for unusual refusal reasons) decodes as latin1, several times faster than UTF-8.
-      const chunk = buf.subarray(0, bytesRead)
-      const text = rest + (isAscii(chunk) ? chunk.toString('latin1') : utf8.write(chunk))
-      let start = 0
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        fn(text.slice(start, nl))
-        start = nl + 1
-      }
-      rest = text.slice(start)
-    }
-    rest += utf8.end()
-    if (rest !== '') fn(rest)
-  } finally {
-    await h.close()
-  }
-}
 
 function side (d: Decision): Side {
   return { effect: d.effect, rule: d.rule, redact: d.redact ?? [] }
@@ -226,57 +81,132 @@ export function accessChange (a: Side, b: Side): AuditChange['access'] {
   return 'unchanged'
 }
 
-interface Group { change: Omit<AuditChange, 'count' | 'oris' | 'distinctOris' | 'byComponent'>, count: number, oris: Set<string>, byComponent: Map<string, number> }
+/** What a group of identical changes holds while the lines are read (mergeable across threads). */
+export interface GroupTally {
+  readonly change: Omit<AuditChange, 'count' | 'oris' | 'distinctOris' | 'byComponent' | 'outsideDirectory'>
+  count: number
+  /** Distinct requesters (kept up to ORI_KEEP). */
+  readonly oris: Set<string>
+  readonly byComponent: Map<string, number>
+}
 
-export async function replayAudit (files: readonly string[], set: CompiledPolicySet, opts: { directory?: Directory } = {}): Promise<AuditReplayReport> {
-  const dir = opts.directory ?? set.directory
-  const groups = new Map<string, Group>()
-  const versions: Record<string, number> = {}
-  const skipped = { deliveries: 0, refusals: 0, malformed: 0, incomplete: 0 }
-  let lineCount = 0
-  let decisions = 0
-  for (const file of files) {
-    await forEachLine(file, (line) => {
-      lineCount++
-      if (line === '') return
-      const r = parseFast(line) ?? parseSlow(line)
-      if (r === undefined) { skipped.malformed++; return }
-      if (r.kind !== 'decision') { if (r.kind === 'delivery') skipped.deliveries++; else skipped.refusals++; return }
-      if (!isQueryKey(r.key) || !Number.isFinite(r.at)) { skipped.incomplete++; return }
-      decisions++
-      versions[r.policyVersion] = (versions[r.policyVersion] ?? 0) + 1
-      const d = decide({
-        ori: r.ori, state: r.destination, key: decidedKey(r.key) as QueryKey, image: r.imq, time: r.at,
-        ...(r.reason !== null ? { reason: r.reason } : {}), ...(r.purpose !== null ? { purpose: r.purpose } : {}),
-      }, set)
-      const before: Side = { effect: r.effect, rule: r.rule, redact: r.redact }
-      const after = side(d)
-      if (before.effect === after.effect && before.rule === after.rule && before.redact.join(',') === after.redact.join(',')) return
-      const id = `${r.destination}|${decidedKey(r.key)}|${r.imq}|${r.reason}|${r.purpose}|${before.effect}|${before.rule}|${before.redact.join(',')}|${after.effect}|${after.rule}|${after.redact.join(',')}`
-      let g = groups.get(id)
-      if (g === undefined) {
-        g = {
-          change: {
-            state: r.destination, key: decidedKey(r.key), imq: r.imq, context: { reason: r.reason, purpose: r.purpose },
-            before, after, access: accessChange(before, after),
-          },
-          count: 0, oris: new Set(), byComponent: new Map(),
-        }
-        groups.set(id, g)
+/** Distinct requesters counted per change at most. */
+const ORI_KEEP = 100_000
+/** Malformed lines named in the report at most (all are counted). */
+export const MALFORMED_LIST = 20
+
+export interface MalformedLine { readonly file: string, readonly line: number, readonly reason: string, readonly offset: number }
+
+/** Part of the recorded traffic, tallied: one thread's share, or the whole. */
+export interface AuditTally {
+  lines: number
+  decisions: number
+  readonly versions: Record<string, number>
+  readonly skipped: { deliveries: number, refusals: number, malformed: number, incomplete: number }
+  readonly malformed: MalformedLine[]
+  readonly groups: Map<string, GroupTally>
+}
+
+export function newAuditTally (): AuditTally {
+  return { lines: 0, decisions: 0, versions: {}, skipped: { deliveries: 0, refusals: 0, malformed: 0, incomplete: 0 }, malformed: [], groups: new Map() }
+}
+
+/** What a shape last decided under the candidate (decide returns shared decisions, so a repeat is one comparison). */
+interface Memo { d: Decision | undefined, group: GroupTally | undefined, comp: string }
+
+/** A part of one file to read: `[start, end)` bytes, starting at a line's first byte. */
+export interface AuditRange { readonly file: string, readonly start?: number, readonly end?: number }
+
+/** Decide every recorded query of `ranges` again under `set`, adding to `tally`. */
+export async function tallyAudit (ranges: readonly AuditRange[], set: CompiledPolicySet, tally: AuditTally, dir: Directory = set.directory): Promise<void> {
+  const t = tally
+  let file = ''
+  const reader = new AuditLineReader({
+    decision (shape: Shape, at: number) {
+      const req = shape.request
+      if (req === null || !Number.isFinite(at)) { t.skipped.incomplete++; return }
+      t.decisions++
+      t.versions[shape.policyVersion] = (t.versions[shape.policyVersion] ?? 0) + 1
+      req.time = at
+      const d = decide(req, set)
+      let m = shape.memo as Memo | undefined
+      if (m === undefined) {
+        const a = dir.get(shape.ori)
+        m = { d: undefined, group: undefined, comp: a === undefined ? '(not in the directory)' : a.component || 'local' }
+        shape.memo = m
       }
+      if (d !== m.d) { m.d = d; m.group = groupOf(t.groups, shape, d) }
+      const g = m.group
+      if (g === undefined) return
       g.count++
-      if (g.oris.size < 100_000) g.oris.add(r.ori)
-      const a = dir.get(r.ori)
-      const comp = a === undefined ? '(not in the directory)' : a.component || 'local'
-      g.byComponent.set(comp, (g.byComponent.get(comp) ?? 0) + 1)
-    })
+      if (g.oris.size < ORI_KEEP) g.oris.add(shape.ori)
+      g.byComponent.set(m.comp, (g.byComponent.get(m.comp) ?? 0) + 1)
+    },
+    other (kind: string) {
+      if (kind === 'delivery') t.skipped.deliveries++
+      else t.skipped.refusals++
+    },
+    malformed (line: number, reason: string, offset: number) {
+      t.skipped.malformed++
+      if (t.malformed.length < MALFORMED_LIST) t.malformed.push({ file, line, reason, offset })
+    },
+  })
+  for (const r of ranges) {
+    file = r.file
+    await reader.readFile(r.file, { ...(r.start !== undefined ? { start: r.start } : {}), ...(r.end !== undefined ? { end: r.end } : {}) })
   }
-  const changes: AuditChange[] = [...groups.values()]
-    .sort((a, b) => b.count - a.count || a.change.state.localeCompare(b.change.state))
-    .map((g) => ({ ...g.change, count: g.count, oris: [...g.oris].sort().slice(0, ORI_LIST), distinctOris: g.oris.size, byComponent: Object.fromEntries(g.byComponent) }))
+  t.lines += reader.lines
+}
+
+/** The change group a shape's recorded decision and `d` fall in; undefined when nothing changes. */
+function groupOf (groups: Map<string, GroupTally>, shape: Shape, d: Decision): GroupTally | undefined {
+  const before = shape.before
+  const after = side(d)
+  if (before.effect === after.effect && before.rule === after.rule && before.redact.join(',') === after.redact.join(',')) return undefined
+  const key = decidedKey(shape.key)
+  const id = `${shape.destination}|${key}|${shape.imq}|${shape.reason}|${shape.purpose}|${before.effect}|${before.rule}|${before.redact.join(',')}|${after.effect}|${after.rule}|${after.redact.join(',')}`
+  let g = groups.get(id)
+  if (g === undefined) {
+    g = {
+      change: { state: shape.destination, key, imq: shape.imq, context: { reason: shape.reason, purpose: shape.purpose }, before, after, access: accessChange(before, after) },
+      count: 0, oris: new Set(), byComponent: new Map(),
+    }
+    groups.set(id, g)
+  }
+  return g
+}
+
+/** Add `b` (another thread's share) into `a`. */
+export function mergeAuditTally (a: AuditTally, b: AuditTally): void {
+  a.lines += b.lines
+  a.decisions += b.decisions
+  for (const [v, n] of Object.entries(b.versions)) a.versions[v] = (a.versions[v] ?? 0) + n
+  for (const k of ['deliveries', 'refusals', 'malformed', 'incomplete'] as const) a.skipped[k] += b.skipped[k]
+  for (const m of b.malformed) if (a.malformed.length < MALFORMED_LIST) a.malformed.push(m)
+  for (const [id, g] of b.groups) {
+    const mine = a.groups.get(id)
+    if (mine === undefined) { a.groups.set(id, g); continue }
+    mine.count += g.count
+    for (const o of g.oris) { if (mine.oris.size >= ORI_KEEP) break; mine.oris.add(o) }
+    for (const [c, n] of g.byComponent) mine.byComponent.set(c, (mine.byComponent.get(c) ?? 0) + n)
+  }
+}
+
+/** The report of a whole tally. */
+export function auditReport (t: AuditTally, set: CompiledPolicySet, files: number, dir: Directory = set.directory): AuditReplayReport {
+  const changes: AuditChange[] = [...t.groups.values()]
+    .sort((a, b) => b.count - a.count || a.change.state.localeCompare(b.change.state) || a.change.key.localeCompare(b.change.key))
+    .map((g) => {
+      const oris = [...g.oris].sort()
+      return {
+        ...g.change, count: g.count, oris: oris.slice(0, ORI_LIST), distinctOris: g.oris.size, byComponent: Object.fromEntries(g.byComponent),
+        outsideDirectory: oris.some((o) => dir.get(o) === undefined),
+      }
+    })
   const sum = (f: (c: AuditChange) => boolean): number => changes.filter(f).reduce((n, c) => n + c.count, 0)
+  const malformedLines = [...t.malformed].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
   return {
-    candidate: set.version, recordedVersions: versions, files: files.length, lines: lineCount, decisions, skipped, changes,
+    candidate: set.version, recordedVersions: t.versions, files, lines: t.lines, decisions: t.decisions, skipped: { ...t.skipped }, malformedLines, changes,
     summary: {
       changed: sum(() => true), gained: sum((c) => c.access === 'gained' || c.access === 'gained+lost'),
       lost: sum((c) => c.access === 'lost' || c.access === 'gained+lost'),
@@ -284,6 +214,30 @@ export async function replayAudit (files: readonly string[], set: CompiledPolicy
       ruleOnly: sum((c) => c.access === 'unchanged'),
     },
   }
+}
+
+export interface AuditReplayOptions {
+  readonly directory?: Directory
+  /**
+   * Threads to read with (default 1: this one). More split the files into
+   * byte ranges at line ends; each thread loads `policiesDir` itself, so the
+   * folder the set was loaded from is needed. The report is the same.
+   */
+  readonly workers?: number
+  readonly policiesDir?: string
+}
+
+export async function replayAudit (files: readonly string[], set: CompiledPolicySet, opts: AuditReplayOptions = {}): Promise<AuditReplayReport> {
+  const dir = opts.directory ?? set.directory
+  const workers = opts.workers ?? 1
+  const tally = newAuditTally()
+  if (workers <= 1 || opts.policiesDir === undefined) {
+    await tallyAudit(files.map((file) => ({ file })), set, tally, dir)
+  } else {
+    const { tallyInWorkers } = await import('./audit-workers.js')
+    await tallyInWorkers(files, opts.policiesDir, set.version, workers, tally)
+  }
+  return auditReport(tally, set, files.length, dir)
 }
 
 /** The report for a person: the summary, then each change with its count. */
@@ -295,6 +249,8 @@ export function formatAuditReplayText (r: AuditReplayReport): string {
     `would change: ${r.summary.changed.toLocaleString('en-US')} queries (gain access ${r.summary.gained.toLocaleString('en-US')}, lose access ${r.summary.lost.toLocaleString('en-US')}, ` +
       `redaction changed ${r.summary.redactionChanged.toLocaleString('en-US')}, rule only ${r.summary.ruleOnly.toLocaleString('en-US')})`,
   ]
+  for (const m of r.malformedLines) out.push(`  not an audit record: ${m.file}:${m.line}: ${m.reason}`)
+  if (r.skipped.malformed > r.malformedLines.length) out.push(`  ... and ${(r.skipped.malformed - r.malformedLines.length).toLocaleString('en-US')} more lines that are not audit records`)
   if (r.changes.length === 0) out.push('no recorded query would be decided otherwise')
   for (const c of r.changes) {
     const ctx = [c.imq ? 'IMQ/Y' : '', c.context.reason === null ? '' : `RSN/${c.context.reason}`, c.context.purpose === null ? '' : `PUR/${c.context.purpose}`].filter(Boolean).join(' ')

@@ -3,7 +3,8 @@
  * `nlets-sim replay`: replay a scenario's year of traffic through the compiled
  * policies (simulator/replay) and print, or write, the report.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import cliProgress from 'cli-progress'
@@ -11,7 +12,7 @@ import { NsimError } from '../errors.js'
 import { intFlag, type Io, parseFlags, processIo } from './io.js'
 import { PACKAGE_ROOT } from './paths.js'
 import { loadScenario, parseScenario, ScenarioError } from '../../simulator/scenarios/load.js'
-import { formatAuditReplayHtml, formatAuditReplayText, replayAudit } from '../../simulator/replay/audit-replay.js'
+import { formatAuditReplayHtml, formatAuditReplayText, MALFORMED_LIST, replayAudit } from '../../simulator/replay/audit-replay.js'
 import { runReplay } from '../../simulator/replay/run.js'
 import { formatDiagnostic } from '../diagnostics.js'
 import { loadPolicySet } from '../policy/load.js'
@@ -24,7 +25,7 @@ import { formatReportHtml } from '../../simulator/replay/report-html.js'
 const SCENARIOS = 'simulator/scenarios'
 
 const USAGE = `usage: nlets-sim replay --scenario NAME|FILE [options]
-       nlets-sim replay --audit FILE [--audit FILE]... --policies CANDIDATE [--json FILE] [--html FILE]
+       nlets-sim replay --audit FILE [--audit FILE]... --policies CANDIDATE [--workers N] [--json FILE] [--html FILE]
        nlets-sim replay --list
 
 Replay a scenario's traffic (by default a year, about 290 million queries)
@@ -44,12 +45,15 @@ Recorded traffic: with --audit, every decision of the hub's audit file(s) (a *
 in a file name takes several) is decided again under the CANDIDATE policy
 folder, and what would change is reported as \`policy diff\` groups it, with
 how many recorded queries each change moves (--json FILE, or - for stdout;
---html FILE, one self-contained page).
+--html FILE, one self-contained page). --workers N reads the files in N
+threads (default: one per core for 64 MB of audit or more, else this thread;
+0 or 1 = this thread); the report is the same. Lines that are not audit
+records are counted, and the first ${MALFORMED_LIST} named with file and line.
 
 Exit codes: 0 done, 1 the scenario file is invalid, 2 usage error.`
 
 /** `replay --audit`: recorded decisions decided again under a candidate folder. */
-async function replayRecorded (auditArgs: string[], policiesArg: string, json: string | undefined, html: string | undefined, io: Io): Promise<number> {
+async function replayRecorded (auditArgs: string[], policiesArg: string, json: string | undefined, html: string | undefined, workersArg: number | undefined, io: Io): Promise<number> {
   const dir = givenFolder(io.cwd, policiesArg, 'policy folder', 'states')
   const { files, label } = auditFiles({ file: auditArgs }, io.cwd)
   const loaded = await loadPolicySet(dir)
@@ -61,7 +65,9 @@ async function replayRecorded (auditArgs: string[], policiesArg: string, json: s
   }
   let report
   try {
-    report = await replayAudit(files, loaded.set)
+    const bytes = (await Promise.all(files.map(async (f) => (await stat(f)).size))).reduce((a, b) => a + b, 0)
+    const workers = workersArg ?? (bytes >= 64 << 20 ? availableParallelism() : 1)
+    report = await replayAudit(files, loaded.set, { workers, policiesDir: dir })
   } catch (err) {
     io.err(`nlets-sim: cannot read ${label}: ${(err as Error).message}`)
     return 1
@@ -87,7 +93,9 @@ export async function replayCommand (argv: string[], io: Io): Promise<number> {
   if (values.audit !== undefined) {
     if (values.scenario !== undefined) throw new NsimError('NSIM_CLI_USAGE', '--audit replays recorded traffic: it does not take --scenario')
     if (values.policies === undefined) throw new NsimError('NSIM_CLI_USAGE', '--audit needs --policies CANDIDATE (the folder to decide the recorded queries with)')
-    return await replayRecorded(values.audit, values.policies, values.json, values.html, io)
+    const workers = values.workers === undefined ? undefined : intFlag('workers', values.workers, 0)
+    if (workers !== undefined && workers > 64) throw new NsimError('NSIM_CLI_USAGE', `--workers must be from 0 to 64, got \`${values.workers}\``)
+    return await replayRecorded(values.audit, values.policies, values.json, values.html, workers, io)
   }
   if (values.policies !== undefined) throw new NsimError('NSIM_CLI_USAGE', '--policies goes with --audit (a scenario names its own policies)')
   if (values.scenario === undefined) throw new NsimError('NSIM_CLI_USAGE', `replay needs --scenario NAME|FILE (scenarios: ${(await scenarioNames(io)).join(', ')})`)

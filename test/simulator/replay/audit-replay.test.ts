@@ -11,7 +11,8 @@ import { main } from '../../../src/cli/main.js'
 import { decidedKey, type QueryKey } from '../../../src/message/keys.js'
 import { decide } from '../../../src/policy/evaluate.js'
 import { loadPolicySet } from '../../../src/policy/load.js'
-import { replayAudit } from '../../../simulator/replay/audit-replay.js'
+import { mergeAuditTally, newAuditTally, replayAudit, tallyAudit } from '../../../simulator/replay/audit-replay.js'
+import { splitRanges } from '../../../simulator/replay/audit-workers.js'
 import { send, tempAudit, testHub } from '../../hub/helpers.js'
 import { copyPolicies } from '../../policy/helpers.js'
 
@@ -92,6 +93,24 @@ t.test('recorded traffic decided again equals decide() on every recorded request
   const page = readFileSync(html, 'utf8')
   t.match(page, /<td>IL<\/td><td>DQ<\/td><td>IMQ\/Y<\/td><td>redact \(photo\) by il-redact-photo-immigration<\/td><td>deny by il-deny-cbp<\/td><td>lost<\/td><td class="n">5<\/td>/)
   t.notMatch(page, /(src|href)="?https?:/, 'no external resource')
+  t.ok(j.changes.every((x: { outsideDirectory: unknown }) => typeof x.outsideDirectory === 'boolean'), 'outsideDirectory on every change, as in policy diff')
+  t.equal(j.changes.find((x: { after: { rule: string } }) => x.after.rule === 'tx-deny-ice-civil').outsideDirectory, false)
+
+  // Lines that are not audit records: counted, named with file and line, never a query; threads give the same report.
+  const lines = readFileSync(audit, 'utf8').split('\n')
+  const messy = join(dir, 'messy.ndjson')
+  writeFileSync(messy, [...lines.slice(0, 3), 'not json', ...lines.slice(3, 7), '{"kind":"decision","key":"DQ"}', ...lines.slice(7)].join('\n'))
+  const one = await replayAudit([messy, audit], cand.set)
+  t.equal(one.skipped.malformed, 2)
+  t.same(one.malformedLines.map((m) => [m.file, m.line, m.reason]), [[messy, 4, 'not JSON'], [messy, 9, 'a decision without `ori`, `destination`, `effect`, `policyVersion`']])
+  t.equal(one.decisions, 2 * (decisions.length + 1), 'the malformed lines are not queries')
+  const threads = await replayAudit([messy, audit], cand.set, { workers: 3, policiesDir: dir })
+  t.same(threads, one, 'three threads report exactly what one does')
+  const shown = io()
+  t.equal(await main(['replay', '--audit', messy, '--policies', dir, '--workers', '2'], shown), 0, shown.stderr.join('\n'))
+  t.match(shown.stdout.join('\n'), new RegExp(`not an audit record: ${messy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: not JSON`))
+  t.equal(await main(['replay', '--audit', messy, '--policies', dir, '--workers', '99'], io()), 2, '--workers beyond 64')
+
   const bad = io()
   t.equal(await main(['replay', '--audit', audit], bad), 2, '--audit needs --policies')
   t.equal(await main(['replay', '--audit', audit, '--policies', dir, '--scenario', 'nov-2025'], io()), 2)
@@ -99,4 +118,26 @@ t.test('recorded traffic decided again equals decide() on every recorded request
   const broken = io()
   t.equal(await main(['replay', '--audit', audit, '--policies', dir], broken), 1, 'a broken candidate: exit 1')
   t.match(broken.stderr.join('\n'), /WA\.yaml/)
+})
+
+t.test('files cut into ranges at line ends: every byte once, each range a line start, the tally the same', async (t) => {
+  const audit = tempAudit()
+  const hub = await testHub(t, { auditFile: audit })
+  for (let i = 0; i < 3; i++) for (const [line, text] of TRAFFIC) await send(hub, line, text)
+  await hub.ctx.audit.flush()
+  const bytes = readFileSync(audit)
+  const ranges = await splitRanges([audit], 7, 300)
+  t.ok(ranges.length >= 5, `${ranges.length} ranges`)
+  t.equal(ranges[0]!.start, 0)
+  t.equal(ranges.at(-1)!.end, bytes.length)
+  for (const [i, r] of ranges.entries()) {
+    if (i > 0) t.equal(r.start, ranges[i - 1]!.end, 'contiguous')
+    if (r.start! > 0) t.equal(bytes[r.start! - 1], 10, 'starts after a newline')
+  }
+  const live = await loadPolicySet('policies')
+  const whole = newAuditTally()
+  await tallyAudit([{ file: audit }], live.set, whole)
+  const parts = newAuditTally()
+  for (const r of ranges) { const one = newAuditTally(); await tallyAudit([r], live.set, one); mergeAuditTally(parts, one) }
+  t.same(parts, whole, 'tallied range by range and merged: the same')
 })
