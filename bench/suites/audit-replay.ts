@@ -45,14 +45,19 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
     const candidate = (await loadPolicySet(candidateDir)).set
     const rows: SuiteResult['rows'] = []
     const runs = opts.smoke || lines > 2_000_000 ? 1 : 3
-    for (const [name, set] of [['the shipped set (nothing changes)', live], ['a candidate denying federal components in 5 states', candidate]] as Array<[string, CompiledPolicySet]>) {
+    const setups: Array<[string, CompiledPolicySet, number, string]> = [
+      ['the shipped set (nothing changes)', live, 1, 'policies'],
+      ['a candidate denying federal components in 5 states', candidate, 1, candidateDir],
+      ['the same candidate, --workers 2', candidate, 2, candidateDir],
+    ]
+    for (const [name, set, workers, policiesDir] of setups) {
       const rates: number[] = []
       let changes = 0
       let changed = 0
       let total = 0
       for (let i = 0; i < runs; i++) {
         const t0 = performance.now()
-        const r = await replayAudit([big], set)
+        const r = await replayAudit([big], set, { workers, policiesDir })
         rates.push(r.lines / ((performance.now() - t0) / 1000))
         changes = r.changes.length
         changed = r.summary.changed
@@ -63,7 +68,7 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
     }
     return {
       suite: 'audit-replay', rows,
-      notes: [`the hub's audit of ${per} traffic-model messages repeated to ${lines.toLocaleString('en-US')} lines; one thread; target (issue 9): 1,000,000 lines/s`],
+      notes: [`the hub's audit of ${per} traffic-model messages repeated to ${lines.toLocaleString('en-US')} lines; one thread unless --workers is named (each thread loads the candidate, 0.4 to 0.7 s, inside the time); target (issue 9): 1,000,000 lines/s on one core`],
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true })
