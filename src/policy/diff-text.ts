@@ -74,9 +74,26 @@ export function diffText (d: PolicyDiff, dir: Directory, year?: (c: DiffChange) 
   }
   const s = d.summary
   lines.push('', `summary: ${s.changes} change${s.changes === 1 ? '' : 's'}; ${s.gained} gain access, ${s.lost} lose access, ${s.redactionChanged} change redacted fields`)
+  // Who, by component (or agency type), with how many requesters, the first names, and where.
   const who = (pick: (c: DiffChange) => boolean): string => {
-    const states = [...new Set(d.changes.filter(pick).map((c) => c.state))]
-    return states.length === 0 ? 'nobody' : `in ${states.join(', ')}`
+    const groups = new Map<string, { oris: Set<string>, states: Set<string> }>()
+    for (const c of d.changes.filter(pick)) {
+      for (const ori of c.oris) {
+        const a = ori === '*' ? undefined : dir.get(ori)
+        const g = ori === '*' ? 'every other ORI' : a === undefined ? 'outside the directory' : a.component !== '' ? a.component : `local/state ${a.type}`
+        const e = groups.get(g) ?? { oris: new Set(), states: new Set() }
+        if (ori !== '*') e.oris.add(ori)
+        e.states.add(c.state)
+        groups.set(g, e)
+      }
+    }
+    if (groups.size === 0) return 'nobody'
+    return [...groups].sort((x, y) => y[1].oris.size - x[1].oris.size || x[0].localeCompare(y[0])).map(([g, e]) => {
+      const oris = [...e.oris].sort()
+      const names = oris.slice(0, 2).map((o) => { const a = dir.get(o); return a ? `${o} ${a.name}` : o })
+      const count = g === 'every other ORI' ? '' : ` ${oris.length} requester${oris.length === 1 ? '' : 's'} (${names.join(', ')}${oris.length > 2 ? ', ...' : ''})`
+      return `${g}${count} in ${[...e.states].sort().join(', ')}`
+    }).join('; ')
   }
   lines.push(`  gain access: ${who((c) => c.gained)}`, `  lose access: ${who((c) => c.lost)}`)
   return lines

@@ -186,3 +186,18 @@ t.test('explain: the folder as an argument, and --requests batch mode', async (t
   t.equal(clash.code, 2)
   t.match(clash.err, /--requests takes the requests from its file: drop --ori/)
 })
+
+t.test('the text summary names who gains and who loses access: component, how many, first names, where', async (t) => {
+  const cand = copyPolicies(t)
+  writeFileSync(join(cand, 'states', 'TX.yaml'), TX)
+  const gain = copyPolicies(t)
+  const il = join(gain, 'states', 'IL.yaml')
+  writeFileSync(il, readFileSync(il, 'utf8').replace(/ {2}- id: il-deny-ice[\s\S]*?keys: \[all\]\n\n/, ''))
+  const lost = (await run(['policy', 'diff', 'policies', cand])).out
+  t.match(lost, /\n {2}gain access: nobody\n/)
+  t.match(lost, /\n {2}lose access: (.*; )?ICE-ERO \d+ requesters \([A-Z0-9]{9} [^,]+, [A-Z0-9]{9} [^,]+, \.\.\.\) in TX/)
+  t.notMatch(lost.split('lose access:')[1], /TXICE0100/, 'the carve-out does not lose access')
+  const gained = (await run(['policy', 'diff', 'policies', gain])).out
+  t.match(gained, /\n {2}gain access: (.*; )?ICE-ERO \d+ requesters \([A-Z0-9]{9} ICE ERO field office .*\) in IL/)
+  t.match(gained, /\n {2}lose access: nobody/)
+})
