@@ -32,7 +32,8 @@ t.test('a three-replica switch behind HAProxy, state on NATS JetStream', { skip,
   const policies = join(dir, 'policies')
   cpSync('policies', policies, { recursive: true })
   t.teardown(async () => { await clusterDown(dir, 500); await agent.close(); rmSync(dir, { recursive: true, force: true }) })
-  const c = await clusterUp({ dir, replicas: 3, port: 0, states: ['IL'], policiesDir: policies, hubEnv: { NSIM_DRAIN_MS: '500' }, timeoutS: 60 })
+  // A drain outlasts HAProxy's two failed checks (500 ms apart, then 250), as NSIM_DRAIN_MS's 3 s default does, only shorter.
+  const c = await clusterUp({ dir, replicas: 3, port: 0, states: ['IL'], policiesDir: policies, hubEnv: { NSIM_DRAIN_MS: '1500' }, timeoutS: 60 })
   t.equal(c.hubs.length, 3, 'three replicas')
   const health = await Promise.all(c.hubs.map(async (h) => (await call(`${h}/health`)).json))
   t.same(health.map((h) => h.store), ['nats', 'nats', 'nats'], 'every replica keeps its state in NATS')
@@ -151,7 +152,7 @@ t.test('a three-replica switch behind HAProxy, state on NATS JetStream', { skip,
     let after: ClusterProcess | undefined
     const r = await sendLoad(c, 6, 2000, async () => { await sleep(500); after = await clusterRestart(dir, 'hub-3', 60) })
     t.ok(r.other > 100, `${r.other} queries answered through HAProxy while hub-3 drained, stopped and started again`)
-    t.equal(r.failed, 0, 'none failed: HAProxy retried the drain\'s 503s and refused connections on another replica')
+    t.equal(r.failed, 0, `none failed: HAProxy retried the drain's 503s and refused connections on another replica ${JSON.stringify(r.failures)}`)
     t.not(after?.pid, before.pid, 'hub-3 is a new process')
     t.equal(readCluster(dir)?.processes.find((p) => p.name === 'hub-3')?.pid, after?.pid, 'cluster.json names the new process')
     const health = await call(`${hubUrl(c, 2)}/health`)
@@ -170,9 +171,10 @@ t.test('a three-replica switch behind HAProxy, state on NATS JetStream', { skip,
     const r = await sendLoad(c, 8, 3000, async () => { await sleep(1000); process.kill(victim.pid, 'SIGKILL') })
     t.ok(r.queued.length > 50, `${r.queued.length} queries answered SM .02 (${r.failed} requests failed when hub-2 died, ${r.other} other replies)`)
     t.comment(`requests that failed with the killed replica: ${r.failed}`)
-    await sleep(300)
-    const total = await queuedTotal(c)
-    t.ok(total >= r.queued.length * 0.9, `the queue holds them (${total} by hub-1's count, refreshed each second)`)
+    // hub-1's count is refreshed each second; it may count more (a query stored as hub-2 died, its answer lost).
+    let total = 0
+    t.ok(await within(10_000, async () => (total = await queuedTotal(c)) >= r.queued.length) >= 0,
+      `the queue holds every one of them (${total} by hub-1's count for ${r.queued.length} answered SM .02)`)
     t.equal((await call(`${c.url}/v1/admin/states/IL/fault`, { method: 'PUT', headers: ADMIN, body: JSON.stringify({ mode: 'up' }) })).status, 200)
     t.ok(await within(60_000, async () => await queuedTotal(c) === 0 && await queuedTotal(c, 2) === 0) >= 0, 'the surviving replicas drain the queue')
     checkOnce(t, r.queued, await readInbox(c, 2000))

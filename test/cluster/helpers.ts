@@ -50,16 +50,23 @@ export interface LoadResult {
   readonly other: number
   /** Not answered 200 (or not at all). */
   readonly failed: number
+  /** The failures by HTTP status and error code, or by the client's error code when there was no answer. */
+  readonly failures: Record<string, number>
 }
 
-/** Send DQ queries to IL through HAProxy from `n` senders for `ms`, and until `during` has finished; what each got. */
-export async function sendLoad (c: ClusterInfo, n: number, ms: number, during?: () => Promise<void>): Promise<LoadResult> {
+/**
+ * Send DQ queries to IL through HAProxy from `n` senders for `ms`, and until
+ * `during` has finished; what each got. `during` sees the result as it grows.
+ */
+export async function sendLoad (c: ClusterInfo, n: number, ms: number, during?: (live: LoadResult) => Promise<void>): Promise<LoadResult> {
   const queued: string[] = []
   const queuedAt: number[] = []
   const others: Record<string, number> = {}
   const otherAt: number[] = []
+  const failures: Record<string, number> = {}
   let other = 0
   let failed = 0
+  const fail = (why: string): void => { failed++; failures[why] = (failures[why] ?? 0) + 1 }
   const until = Date.now() + ms
   const done = { during: during === undefined }
   let k = 0
@@ -72,14 +79,15 @@ export async function sendLoad (c: ClusterInfo, n: number, ms: number, during?: 
           other++
           otherAt.push(Date.now())
           others[String(reply?.status)] = (others[String(reply?.status)] ?? 0) + 1
-        } else failed++
-      } catch {
-        failed++
+        } else fail(`${r.status} ${String(r.json?.code ?? '')}`.trim())
+      } catch (err) {
+        fail((err as { code?: string }).code ?? (err as Error).message)
       }
     }
   }
-  await Promise.all([...Array.from({ length: n }, sender), during?.().finally(() => { done.during = true })])
-  return { queued, queuedAt, others, otherAt, other, failed }
+  const live = { queued, queuedAt, others, otherAt, get other () { return other }, get failed () { return failed }, failures }
+  await Promise.all([...Array.from({ length: n }, sender), during?.(live).finally(() => { done.during = true })])
+  return { queued, queuedAt, others, otherAt, other, failed, failures }
 }
 
 /**
