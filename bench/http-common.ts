@@ -59,7 +59,9 @@ export interface StartOptions {
 
 /** Start `node <script> <args>` in the repository root and wait until it serves. */
 export async function startChild (name: string, url: string, script: string, args: readonly string[], o: StartOptions): Promise<Child> {
-  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  // No drain on SIGTERM (NSIM_DRAIN_MS): a bench hub stops at once and exits
+  // normally, so --cpu-prof writes its profile before stopChild's SIGKILL.
+  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NSIM_DRAIN_MS: '0' } })
   live.add(proc)
   proc.once('exit', () => { live.delete(proc) })
   let out = ''

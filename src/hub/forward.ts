@@ -33,7 +33,7 @@ export interface Forwarder extends DeliveryEnv {
 /** Time a drain keeps the event loop before giving way. */
 export const DRAIN_SLICE_MS = 1
 /** Queued queries read from the store at a time. */
-export const DRAIN_BATCH = 256
+export const DRAIN_BATCH = 32
 
 /** Deliver one queued query; undefined when the state is still out of service (or not answering): it stays queued. */
 async function forwardOne (sw: Forwarder, item: Queued, dest: Destination): Promise<InboxReply | undefined> {

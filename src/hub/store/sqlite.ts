@@ -54,12 +54,22 @@ function add (m: Map<string, number>, k: string, n: number): void {
   else m.set(k, v)
 }
 
+/**
+ * WAL pages between checkpoints. A checkpoint copies the log into the database
+ * and syncs it on the event loop (the store is opened exclusively, so no other
+ * connection can do it): at SQLite's default of 1,000 pages one took 10 to
+ * 20 ms and stalled every request behind it (bench/RESULTS.md, drain); at 100,
+ * at most about 6 ms, more often.
+ */
+export const WAL_CHECKPOINT_PAGES = 100
+
 function open (file: string, sync: SyncMode): Database.Database {
   let db: Database.Database | undefined
   try {
     db = new Database(file, { timeout: 1000 })
     db.pragma('locking_mode = EXCLUSIVE')
     db.pragma('journal_mode = WAL')
+    db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`)
     db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`)
     db.exec(SCHEMA)
     const v = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema') as string | undefined

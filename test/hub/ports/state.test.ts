@@ -3,13 +3,13 @@
  * SQLite), then what only the durable one promises: everything back after a
  * reopen, sequence numbers never repeated, one hub per data directory.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { memoryState } from '../../../src/hub/ports/memory.js'
 import type { Bounds, InboxReply, Queued, QueuedQuery, SwitchState } from '../../../src/hub/ports/state.js'
-import { SEQ_LEASE, sqliteState } from '../../../src/hub/store/sqlite.js'
+import { SEQ_LEASE, sqliteState, WAL_CHECKPOINT_PAGES } from '../../../src/hub/store/sqlite.js'
 import { jetstreamState } from '../../../src/hub/store/jetstream.js'
 import { findProgram, freePort } from '../../../src/cluster/topology.js'
 import { spawn } from 'node:child_process'
@@ -152,6 +152,28 @@ t.test('sqlite: a counter lease not closed cleanly skips ahead, never back', asy
   const d = sqliteState({ dataDir: dir3, queueMax: 10, inboxMax: 10 })
   t.teardown(async () => { await d.close() })
   t.equal(d.sequences.next('in:IL'), (SEQ_LEASE + 1) % 100_000, 'goes on after the leased block')
+})
+
+t.test('sqlite: the write-ahead log is checkpointed every WAL_CHECKPOINT_PAGES pages, so it stays small', async (t) => {
+  const dir = tempDir(t)
+  const s = sqliteState({ dataDir: dir, queueMax: 5000, inboxMax: 5000 })
+  t.teardown(async () => { await s.close() })
+  const wal = join(dir, 'nlets-sim.db-wal')
+  let largest = 0
+  // About 4 MB through the log: queries queued, then forwarded with replies of 1,000 characters.
+  for (let round = 0; round < 4; round++) {
+    for (let i = 0; i < 500; i++) await s.queue.enqueue(query('IL'))
+    for (let left = 500; left > 0;) {
+      const items = await s.queue.peek('IL', 50)
+      await s.queue.forward(items.map((item) => ({ item, reply: { ...replyFor(item), text: 'X'.repeat(1000) } })))
+      left -= items.length
+      largest = Math.max(largest, statSync(wal).size)
+    }
+    await s.inbox.ack('TX', (await s.inbox.list('TX', 1000)).map((r) => r.id))
+  }
+  const page = 4096
+  t.ok(largest > 0, 'the log is used')
+  t.ok(largest <= (WAL_CHECKPOINT_PAGES * 3) * page, `the log never held more than ${Math.round(largest / page)} pages (checkpoint every ${WAL_CHECKPOINT_PAGES}; SQLite's default lets it reach 1,000)`)
 })
 
 t.test('sqlite: one hub per data directory', async (t) => {
