@@ -102,6 +102,11 @@ function str (s: string): string {
   return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s)
 }
 
+/** What goes between the quotes of a JSON string: `s` itself when it needs no escape (nearly always), so nothing is built. */
+function inner (s: string): string {
+  return PLAIN.test(s) ? s : JSON.stringify(s).slice(1, -1)
+}
+
 function orNull (s: string | null): string {
   return s === null ? 'null' : str(s)
 }
@@ -144,9 +149,9 @@ export function auditLine (r: AuditRecord, time: string): string {
   const queued = r.queued === undefined
     ? ''
     : `,"queued":{"effect":${str(r.queued.effect)},"rule":${orNull(r.queued.rule)},"policyVersion":${str(r.queued.policyVersion)}}`
-  return `{"level":30,"time":"${time}","kind":"${r.kind}","id":${str(r.id)},"key":${str(r.key)},"ori":${str(r.ori)},"line":${str(r.line)},` +
-    `"destination":${str(r.destination)},"effect":${str(r.effect)},"rule":${orNull(r.rule)},"policyVersion":${str(r.policyVersion)},` +
-    `"replyKey":${str(r.replyKey)},"status":${str(r.status)},"latencyMs":${latency}${inputs}${shadow}${queued}}\n`
+  return `{"level":30,"time":"${time}","kind":"${r.kind}","id":"${inner(r.id)}","key":"${inner(r.key)}","ori":"${inner(r.ori)}","line":"${inner(r.line)}",` +
+    `"destination":"${inner(r.destination)}","effect":"${inner(r.effect)}","rule":${orNull(r.rule)},"policyVersion":"${inner(r.policyVersion)}",` +
+    `"replyKey":"${inner(r.replyKey)}","status":"${inner(r.status)}","latencyMs":${latency}${inputs}${shadow}${queued}}\n`
 }
 
 /** Pending audit text handed to the operating system at once, at the latest. */

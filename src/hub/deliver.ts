@@ -7,13 +7,13 @@
  * Fresh queries and queued ones being forwarded take the same path.
  */
 import type { SmCode } from '../message/er.js'
-import { formatRecordBody, formatReply, formatSm, SWITCH_ORI } from '../message/reply.js'
+import { formatRecordBody, smBody, SWITCH_ORI } from '../message/reply.js'
 import { REPLY_FOR } from '../message/types.js'
-import type { Decision } from '../policy/types.js'
+import type { Decision, RedactField } from '../policy/types.js'
 import type { Destination } from './destinations.js'
 import { type StateAnswer, type StateKey, type StateQuery, StateUnavailableError } from './ports/endpoint.js'
 import { redactAnswer } from './redact.js'
-import { type Answering, type ReplyOut, stamp, type Stamper } from './replies.js'
+import { type Answering, type ReplyOut, replyText, type Stamper } from './replies.js'
 
 /** A query on its way to one destination: as received, or as it waited in the queue. */
 export interface Leg extends Answering {
@@ -39,15 +39,17 @@ export type Delivered =
   | { readonly reply: ReplyOut, readonly body: string, readonly unavailable?: undefined }
   | { readonly unavailable: StateUnavailableError, readonly reply?: undefined, readonly body?: undefined }
 
+const NO_FIELDS: readonly RedactField[] = Object.freeze([])
+
 /** An SM from the switch about one destination. */
 export function statusReply (env: Stamper, leg: Leg, state: string, code: SmCode, status: ReplyOut['status']): ReplyOut {
-  return { key: 'SM', from: SWITCH_ORI, to: leg.ori, text: formatSm(code, state, leg.key, leg.ori, stamp(env, leg)), state, status }
+  return { key: 'SM', from: SWITCH_ORI, to: leg.ori, text: replyText(env, leg, 'SM', SWITCH_ORI, leg.ori, smBody(code, state, leg.key)), state, status }
 }
 
 function reply (env: Stamper, leg: Leg, state: string, key: string, from: string, body: string, status: ReplyOut['status'],
   image?: ReplyOut['image']): Delivered {
   const to = leg.ori
-  const text = formatReply({ ...stamp(env, leg), key, from, to, body })
+  const text = replyText(env, leg, key, from, to, body)
   return { reply: image === undefined ? { key, from, to, text, state, status } : { key, from, to, text, state, status, image }, body }
 }
 
@@ -71,7 +73,7 @@ export async function deliver (env: DeliveryEnv, leg: Leg, state: string, dest: 
   if (dest.status === 'removed') return { reply: statusReply(env, leg, state, '.04', 'status'), body: '' }
   if (!dest.serves(leg.key)) return { reply: statusReply(env, leg, state, '.01', 'status'), body: '' }
   const query: StateQuery = { id: leg.messageId, key: leg.key, ori: leg.ori, state, fields: leg.fields, image: leg.image }
-  const redact = decision.redact ?? []
+  const redact = decision.redact ?? NO_FIELDS
   // An endpoint that answers at once needs no timeout (no AbortController, no timer).
   const ac = dest.endpoint.instant === true ? undefined : new AbortController()
   const timer = ac === undefined ? undefined : setTimeout(() => { ac.abort() }, leg.timeoutMs)

@@ -5,10 +5,10 @@
  * did not answer within the window, which denied; NO HIT replies are dropped
  * and the hits' records follow the summary.
  */
-import { formatReply, SWITCH_ORI } from '../message/reply.js'
+import { SWITCH_ORI } from '../message/reply.js'
 import { REPLY_FOR } from '../message/types.js'
 import type { Leg } from './deliver.js'
-import { type Outcome, type ReplyOut, stamp, type Stamper } from './replies.js'
+import { type Outcome, type ReplyOut, replyText, type Stamper } from './replies.js'
 
 type Group = 'queried' | 'hit' | 'nohit' | 'noanswer' | 'denied' | 'status'
 
@@ -38,7 +38,7 @@ export function mergeMultiState (env: Stamper, leg: Leg, outcomes: readonly Outc
   ].join('\n')
   const key = REPLY_FOR[leg.key] ?? 'DR'
   const to = leg.ori
-  const text = formatReply({ ...stamp(env, leg), key, from: SWITCH_ORI, to, body })
+  const text = replyText(env, leg, key, SWITCH_ORI, to, body)
   const merged: ReplyOut = { key, from: SWITCH_ORI, to, text, status: 'summary', summary: groups }
   return [Object.keys(images).length ? { ...merged, images } : merged]
 }

@@ -5,7 +5,7 @@
  * message, out-clock now, the line's next output number, the control field).
  */
 import type { MessageError } from '../message/er.js'
-import type { ReplyClock } from '../message/reply.js'
+import { formatReplyText, type ReplyClock } from '../message/reply.js'
 import type { Decision } from '../policy/types.js'
 import type { Sequences } from './ports/state.js'
 
@@ -79,4 +79,10 @@ export function stamp (s: Stamper, a: Answering): ReplyClock {
   if (a.control !== undefined) c.control = a.control
   if (s.timeZone) c.timeZone = s.timeZone
   return c
+}
+
+/** The text of a reply leaving now on `a.line` from `from` to `to`: stamped as `stamp` does, without building its clock. */
+export function replyText (s: Stamper, a: Answering, key: string, from: string, to: string, body: string): string {
+  const outSeq = a.line === null ? 0 : s.sequences.next(`out:${a.line}`)
+  return formatReplyText(key, from, to, a.control, a.receivedAt, s.now(), a.inSeq, outSeq, s.timeZone, body)
 }

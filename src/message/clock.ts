@@ -36,11 +36,16 @@ const lastMinute = new Map<string, { minute: number, text: string }>()
 
 /** `HH:MM MM/DD/YYYY` in `timeZone`, as in `08:00 01/01/2010`. */
 export function formatClock (at: Date, timeZone = DEFAULT_TIME_ZONE): string {
-  const minute = Math.floor(at.getTime() / 60_000)
+  return formatClockMs(at.getTime(), timeZone)
+}
+
+/** `formatClock` of a time in epoch milliseconds (no Date built unless the minute is new). */
+export function formatClockMs (ms: number, timeZone = DEFAULT_TIME_ZONE): string {
+  const minute = Math.floor(ms / 60_000)
   const last = lastMinute.get(timeZone)
   if (last !== undefined && last.minute === minute) return last.text
   const parts: Record<string, string> = {}
-  for (const p of formatter(timeZone).formatToParts(at)) parts[p.type] = p.value
+  for (const p of formatter(timeZone).formatToParts(new Date(ms))) parts[p.type] = p.value
   const text = `${parts.hour}:${parts.minute} ${parts.month}/${parts.day}/${parts.year}`
   lastMinute.set(timeZone, { minute, text })
   return text

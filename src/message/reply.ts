@@ -12,7 +12,7 @@
  * ```
  */
 
-import { formatClock, formatSeq } from './clock.js'
+import { formatClockMs, formatSeq } from './clock.js'
 import { codeLabel, type MessageError, SM_CODES, type SmCode } from './er.js'
 import type { Field } from './types.js'
 
@@ -58,15 +58,23 @@ export interface Reply extends ReplyHeader {
  * our choice, so the requester sees its reference next to the key.
  */
 export function formatHeader (h: ReplyHeader): string {
-  const tz = h.timeZone
-  const first = h.control === undefined ? `${h.key}.${h.from}` : `${h.key}.${h.from}.${h.control}`
-  return `${first}\n${formatClock(h.receivedAt, tz)} ${formatSeq(h.inSeq)}\n${formatClock(h.sentAt, tz)} ${formatSeq(h.outSeq)} ${h.to}\nTXT`
+  return formatReplyText(h.key, h.from, h.to, h.control, h.receivedAt.getTime(), h.sentAt.getTime(), h.inSeq, h.outSeq, h.timeZone, '')
 }
 
 /** Header then body; an empty body leaves `TXT` as the last line. */
 export function formatReply (r: Reply): string {
-  const header = formatHeader(r)
-  return r.body === '' ? header : `${header}\n${r.body}`
+  return formatReplyText(r.key, r.from, r.to, r.control, r.receivedAt.getTime(), r.sentAt.getTime(), r.inSeq, r.outSeq, r.timeZone, r.body)
+}
+
+/**
+ * `formatReply` from its parts, times in epoch milliseconds: what the switch
+ * calls for every reply, so it builds no clock object and no Date.
+ */
+export function formatReplyText (key: string, from: string, to: string, control: string | undefined, receivedMs: number, sentMs: number,
+  inSeq: number, outSeq: number, timeZone: string | undefined, body: string): string {
+  const first = control === undefined ? `${key}.${from}` : `${key}.${from}.${control}`
+  const header = `${first}\n${formatClockMs(receivedMs, timeZone)} ${formatSeq(inSeq)}\n${formatClockMs(sentMs, timeZone)} ${formatSeq(outSeq)} ${to}\nTXT`
+  return body === '' ? header : `${header}\n${body}`
 }
 
 /**
@@ -93,17 +101,24 @@ export function formatEr (error: MessageError, input: string, to: string, clock:
  * wording is ours (the sources show only the status texts).
  */
 export function formatSm (code: SmCode, destination: string, key: string, to: string, clock: ReplyClock): string {
-  const body = `${codeLabel(code)} ${SM_CODES[code]}\nMSG TYPE ${key} TO ${destination}`
-  return formatReply({ ...clock, key: 'SM', from: SWITCH_ORI, to, body })
+  return formatReply({ ...clock, key: 'SM', from: SWITCH_ORI, to, body: smBody(code, destination, key) })
 }
 
-/** Records as reply text: one line per record, `PFX/value.PFX/value`. */
+/** The body of an automatic SM: the numbered status text, then the key and destination it concerns. */
+export function smBody (code: SmCode, destination: string, key: string): string {
+  return `${codeLabel(code)} ${SM_CODES[code]}\nMSG TYPE ${key} TO ${destination}`
+}
+
+/** Records as reply text: one line per record, `PFX/value.PFX/value` (joined, not appended: one flat string, no chain of pieces). */
 export function formatRecordBody (records: readonly (readonly Field[])[]): string {
-  let out = ''
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!
-    if (i > 0) out += '\n'
-    for (let j = 0; j < r.length; j++) out += j === 0 ? `${r[j]!.prefix}/${r[j]!.value}` : `.${r[j]!.prefix}/${r[j]!.value}`
-  }
-  return out
+  if (records.length === 1) return recordLine(records[0]!)
+  const lines = new Array<string>(records.length)
+  for (let i = 0; i < records.length; i++) lines[i] = recordLine(records[i]!)
+  return lines.join('\n')
+}
+
+function recordLine (r: readonly Field[]): string {
+  const parts = new Array<string>(r.length)
+  for (let j = 0; j < r.length; j++) parts[j] = `${r[j]!.prefix}/${r[j]!.value}`
+  return parts.join('.')
 }
