@@ -112,13 +112,13 @@ export function smBody (code: SmCode, destination: string, key: string): string 
 /** Records as reply text: one line per record, `PFX/value.PFX/value` (joined, not appended: one flat string, no chain of pieces). */
 export function formatRecordBody (records: readonly (readonly Field[])[]): string {
   if (records.length === 1) return recordLine(records[0]!)
-  const lines = new Array<string>(records.length)
-  for (let i = 0; i < records.length; i++) lines[i] = recordLine(records[i]!)
+  const lines: string[] = []
+  for (let i = 0; i < records.length; i++) lines.push(recordLine(records[i]!))
   return lines.join('\n')
 }
 
 function recordLine (r: readonly Field[]): string {
-  const parts = new Array<string>(r.length)
-  for (let j = 0; j < r.length; j++) parts[j] = `${r[j]!.prefix}/${r[j]!.value}`
+  const parts: string[] = []
+  for (let j = 0; j < r.length; j++) parts.push(`${r[j]!.prefix}/${r[j]!.value}`)
   return parts.join('.')
 }
