@@ -45,8 +45,13 @@ export function fillShape (rng: Random, shape: string): string {
 
 /** The shape a state's identifiers follow, fixed per state and table. */
 export function stateShape (state: string, shapes: readonly string[]): string {
-  return shapes[hashSeed(state)[0] % shapes.length]!
+  let h = SHAPE_HASH.get(state)
+  if (h === undefined) SHAPE_HASH.set(state, h = hashSeed(state)[0])
+  return shapes[h % shapes.length]!
 }
+
+/** The first word of each state code's hash (54 codes at most), so a record does not hash its state again. */
+const SHAPE_HASH = new Map<string, number>()
 
 export function digits (rng: Random, n: number): string {
   let out = ''

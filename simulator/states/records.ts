@@ -95,8 +95,12 @@ function plan (q: StateQuery): { identity: string, draw: (rng: Random) => Record
       const lic = clean(f.LIC).slice(0, 10)
       const liy = clean(f.LIY).slice(0, 4)
       const lit = clean(f.LIT).slice(0, 2)
-      const echo = { ...(liy === '' ? {} : { liy }), ...(lit === '' ? {} : { lit }) }
-      if (lic !== '') return { identity: `V|LIC|${lic}`, draw: (rng) => makeVehicle(rng, st, { lic, ...echo }) }
+      if (lic !== '') {
+        const given: { lic: string, liy?: string, lit?: string } = { lic }
+        if (liy !== '') given.liy = liy
+        if (lit !== '') given.lit = lit
+        return { identity: `V|LIC|${lic}`, draw: (rng) => makeVehicle(rng, st, given) }
+      }
       const vin = required(q, 'LIC/ or VIN', clean(f.VIN).slice(0, 20))
       return { identity: `V|VIN|${vin}`, draw: (rng) => makeVehicle(rng, st, { vin }) }
     }
@@ -144,14 +148,14 @@ export function answerQuery (q: StateQuery, config: StateConfig, opts: RecordOpt
   const model = DEFAULT_HIT_MODEL[q.key]
   const noHit = opts.noHit?.[q.key] ?? model.noHit
   const rng = new Random(`${opts.seed}/${config.code}/${identity}`)
-  const driver = DRIVER_STATE_KEYS.has(q.key)
-  const base = { replyKey: REPLY_FOR[q.key]!, from: driver ? config.driverOri : config.vehicleOri }
-  if (rng.next() < noHit) return { ...base, status: 'nohit', records: [], message: NO_HIT_TEXT[q.key] }
+  const replyKey = REPLY_FOR[q.key]!
+  const from = DRIVER_STATE_KEYS.has(q.key) ? config.driverOri : config.vehicleOri
+  // Answers are written out as literals: an object spread here cost more than drawing the record.
+  if (rng.next() < noHit) return { replyKey, from, status: 'nohit', records: [], message: NO_HIT_TEXT[q.key] }
   const count = model.max === 1 ? 1 : rng.range(1, model.max)
   const records: RecordField[][] = []
   for (let i = 0; i < count; i++) records.push(draw(rng.fork(`r${i}`)))
-  const answer: StateAnswer = { ...base, status: 'hit', records }
-  if (!q.image || !config.photos || (q.key !== 'DQ' && q.key !== 'KQ')) return answer
+  if (!q.image || !config.photos || (q.key !== 'DQ' && q.key !== 'KQ')) return { replyKey, from, status: 'hit', records }
   const hair = records[0]?.find((field) => field.prefix === 'HAI')?.value ?? 'BRO'
-  return { ...answer, image: licencePhoto(`${opts.seed}/${config.code}/${identity}`, hair) }
+  return { replyKey, from, status: 'hit', records, image: licencePhoto(`${opts.seed}/${config.code}/${identity}`, hair) }
 }

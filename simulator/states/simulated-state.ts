@@ -8,7 +8,7 @@ import { JURISDICTIONS } from '../../src/directory/model.js'
 import { codedRangeError } from '../../src/errors.js'
 import { Random } from '../random.js'
 import { type StateConfig, stateCatalog } from './catalog.js'
-import { answerQuery } from './records.js'
+import { answerQuery, type RecordOptions } from './records.js'
 import {
   type StateAnswer, type StateEndpoint, type StateFault, type StateKey, type StateQuery, StateQueryError,
   StateUnavailableError,
@@ -81,7 +81,8 @@ export class SimulatedState implements StateEndpoint {
   #fault: StateFault = { mode: 'up' }
   #faultSince = 0
   readonly #now: () => number
-  readonly #noHit: Partial<Record<StateKey, number>> | undefined
+  /** The record generator's options, the same for every query. */
+  readonly #recordOptions: RecordOptions
   readonly #rng: Random
   #stats = { received: 0, hits: 0, noHits: 0, unavailable: 0, refused: 0, aborted: 0 }
 
@@ -93,7 +94,7 @@ export class SimulatedState implements StateEndpoint {
     this.latency = opts.latency ?? 'off'
     if (this.latency !== 'off' && this.latency !== 'real') throw codedRangeError('NSIM_STATE_SETTING', `latency must be off or real, got \`${String(this.latency)}\``)
     this.#now = opts.now ?? Date.now
-    this.#noHit = opts.noHit
+    this.#recordOptions = { seed: this.seed, ...(opts.noHit === undefined ? {} : { noHit: opts.noHit }) }
     this.#rng = new Random(`${this.seed}/${this.state}/latency`)
   }
 
@@ -158,7 +159,7 @@ export class SimulatedState implements StateEndpoint {
     if (this.#isDown()) this.#unavailable()
     let answer: StateAnswer
     try {
-      answer = answerQuery(q, this.config, { seed: this.seed, ...(this.#noHit === undefined ? {} : { noHit: this.#noHit }) })
+      answer = answerQuery(q, this.config, this.#recordOptions)
     } catch (err) {
       if (err instanceof StateQueryError) this.#stats.refused++
       throw err

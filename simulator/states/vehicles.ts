@@ -59,9 +59,12 @@ function vinYear (vin: string): number | undefined {
   return i < 0 ? undefined : FIRST_YEAR + i
 }
 
+/** MAKES as `[make, weight]` pairs for Random.weighted, built once. */
+const WEIGHTED_MAKES: ReadonlyArray<readonly [Make, number]> = MAKES.map((m) => [m, m.weight] as const)
+
 /** Draw a vehicle registered in `state`. Given values (from the query) are echoed. */
 export function makeVehicle (rng: Random, state: string, given: VehicleGiven): RecordField[] {
-  const make = MAKES.find((m) => given.vin?.startsWith(m.wmi) === true) ?? rng.weighted(MAKES.map((m) => [m, m.weight] as const))
+  const make = (given.vin === undefined ? undefined : MAKES.find((m) => given.vin!.startsWith(m.wmi))) ?? rng.weighted(WEIGHTED_MAKES)
   const drawnYear = rng.range(FIRST_YEAR, 2026)
   const year = given.vin === undefined ? drawnYear : vinYear(given.vin) ?? drawnYear
   const plate = fillShape(rng, stateShape(state, PLATE_SHAPES))

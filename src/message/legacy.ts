@@ -47,7 +47,9 @@ const FIELD_RE = /^([A-Z]{2,4})\/(.*)$/s
 const TXT_TOKEN = /^TXT(?:$|[A-Z]{2,4}\/)/
 
 /** Checks the options once; bad options are a programming error, so this throws TypeError. */
-export function resolveLegacyOptions (options: LegacyOptions = {}): Required<LegacyOptions> {
+export function resolveLegacyOptions (options?: LegacyOptions): Required<LegacyOptions> {
+  // Nearly every caller takes the defaults: no copy for them.
+  if (options === undefined) return DEFAULT_LEGACY_OPTIONS
   const r = { ...DEFAULT_LEGACY_OPTIONS, ...options }
   if (r.destinationSeparator.length !== 1 || /[A-Z0-9./\r\n\x7f]/.test(r.destinationSeparator)) {
     throw new TypeError('destinationSeparator must be one character other than a letter, digit, `.` or `/`')
