@@ -19,7 +19,7 @@ import { buildHub } from '../../src/hub/app.js'
 import { DRAIN_BATCH, DRAIN_SLICE_MS } from '../../src/hub/forward.js'
 import { memoryState } from '../../src/hub/ports/memory.js'
 import type { InboxReply, QueuedQuery, SwitchState } from '../../src/hub/ports/state.js'
-import { sqliteState } from '../../src/hub/store/sqlite.js'
+import { sqliteState, WAL_CHECKPOINT_PAGES } from '../../src/hub/store/sqlite.js'
 import type { LoadRequest } from '../http-common.js'
 import { type SuiteOptions, type SuiteResult, table } from '../lib.js'
 import { pacedInWorker } from '../paced.js'
@@ -63,11 +63,11 @@ export async function storeCost (s: SwitchState, n: number): Promise<StoreCost> 
 interface DrainPhase { p50: number, p99: number, max: number, loopMaxMs: number, drained: number, drainSeconds: number }
 
 /** One hub: `queued` queries for IL (none when sliceMs is undefined), then the paced load while IL comes back and drains. */
-async function drainPhase (opts: SuiteOptions, queued: number, seconds: number, sliceMs: number | undefined): Promise<DrainPhase> {
+async function drainPhase (opts: SuiteOptions, queued: number, seconds: number, sliceMs: number | undefined, checkpointPages?: number): Promise<DrainPhase> {
   const tmp = mkdtempSync(join(tmpdir(), 'nlets-bench-store-'))
   const hub = await buildHub({
     auditFile: join(tmp, 'audit.ndjson'), dataDir: join(tmp, 'data'), logger: false, docs: false, queueMax: queued, inboxMax: queued,
-    ...(sliceMs !== undefined ? { drainSliceMs: sliceMs } : {}),
+    ...(sliceMs !== undefined ? { drainSliceMs: sliceMs } : {}), ...(checkpointPages !== undefined ? { dbCheckpointPages: checkpointPages } : {}),
   })
   try {
     await hub.app.listen({ port: 0, host: '127.0.0.1' })
@@ -118,6 +118,8 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
       ['memory (--ephemeral)', () => memoryState(bounds)],
       ['SQLite, synchronous=NORMAL (default)', () => sqliteState({ dataDir: join(tmp, 'normal'), sync: 'normal', ...bounds })],
       ['SQLite, synchronous=FULL (NSIM_DB_SYNC=full)', () => sqliteState({ dataDir: join(tmp, 'full'), sync: 'full', ...bounds })],
+      [`SQLite, synchronous=NORMAL, checkpoint every 1,000 pages (SQLite's default; the hub's is ${WAL_CHECKPOINT_PAGES})`,
+        () => sqliteState({ dataDir: join(tmp, 'normal-1000'), sync: 'normal', checkpointPages: 1000, ...bounds })],
     ]
     const costs: Array<[string, StoreCost]> = []
     for (const [name, make] of impls) {
@@ -142,6 +144,7 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
     sliced: await drainPhase(opts, queued, seconds, DRAIN_SLICE_MS),
     coarse: await drainPhase(opts, queued, seconds, 4),
     unsliced: await drainPhase(opts, queued, seconds, Number.POSITIVE_INFINITY),
+    checkpoint1000: await drainPhase(opts, queued, seconds, DRAIN_SLICE_MS, 1000),
   }
   const drainRows: SuiteResult['rows'] = []
   const label: Record<string, string> = {
@@ -149,6 +152,7 @@ export async function run (opts: SuiteOptions): Promise<SuiteResult> {
     sliced: `drain of ${queued.toLocaleString('en-US')} in ${DRAIN_SLICE_MS} ms slices (the hub)`,
     coarse: `drain of ${queued.toLocaleString('en-US')} in 4 ms slices`,
     unsliced: `drain of ${queued.toLocaleString('en-US')} giving way only between batches of ${DRAIN_BATCH}`,
+    checkpoint1000: `drain of ${queued.toLocaleString('en-US')} in ${DRAIN_SLICE_MS} ms slices, SQLite checkpointing every 1,000 pages (its default; the hub's is ${WAL_CHECKPOINT_PAGES})`,
   }
   for (const [k, p] of Object.entries(phases)) {
     drainRows.push({

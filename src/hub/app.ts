@@ -85,7 +85,7 @@ export async function buildHub (partial: Partial<HubOptions> = {}): Promise<Hub>
     ...(options.natsReplicas !== undefined ? { streamReplicas: options.natsReplicas } : {}),
     counters: [...JURISDICTIONS, ...Object.keys(FEDERAL_LINES)].flatMap((l) => [`in:${l}`, `out:${l}`]),
   })
-  const state: SwitchState = nats ?? (options.ephemeral ? memoryState(bounds) : sqliteState({ dataDir: options.dataDir, sync: options.dbSync, ...bounds }))
+  const state: SwitchState = nats ?? (options.ephemeral ? memoryState(bounds) : sqliteState({ dataDir: options.dataDir, sync: options.dbSync, checkpointPages: options.dbCheckpointPages, ...bounds }))
   const bundles = nats === undefined ? undefined : new PolicyBundles(nats.nats, store, join(options.dataDir, `bundles-${replica}`), warn)
   try {
     for (const [code, saved] of Object.entries(await state.destinations.load())) await destinations.get(code)?.restore(saved)

@@ -51,6 +51,8 @@ export interface HubOptions {
   readonly inboxMax: number
   /** Milliseconds a store-and-forward drain keeps the event loop before giving way (benchmarks compare values). */
   readonly drainSliceMs?: number
+  /** SQLite WAL pages between checkpoints (benchmarks; default WAL_CHECKPOINT_PAGES in store/sqlite.ts). */
+  readonly dbCheckpointPages?: number
   /** false: skip policy decisions (benchmarks: filtering on vs off). */
   readonly filtering: boolean
   readonly bodyLimit: number

@@ -31,6 +31,8 @@ export interface SqliteStateOptions extends Bounds {
   /** Folder of the database file (created). */
   readonly dataDir: string
   readonly sync?: SyncMode
+  /** WAL pages between checkpoints (default WAL_CHECKPOINT_PAGES; the store bench compares SQLite's 1,000). */
+  readonly checkpointPages?: number
 }
 
 export const DB_FILE = 'nlets-sim.db'
@@ -63,13 +65,13 @@ function add (m: Map<string, number>, k: string, n: number): void {
  */
 export const WAL_CHECKPOINT_PAGES = 100
 
-function open (file: string, sync: SyncMode): Database.Database {
+function open (file: string, sync: SyncMode, checkpointPages: number): Database.Database {
   let db: Database.Database | undefined
   try {
     db = new Database(file, { timeout: 1000 })
     db.pragma('locking_mode = EXCLUSIVE')
     db.pragma('journal_mode = WAL')
-    db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`)
+    db.pragma(`wal_autocheckpoint = ${checkpointPages}`)
     db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`)
     db.exec(SCHEMA)
     const v = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema') as string | undefined
@@ -234,7 +236,7 @@ export function sqliteState (opts: SqliteStateOptions): SwitchState {
     throw new NsimError('NSIM_HUB_CONFIG', 'NSIM_DATA_DIR', `cannot create the data directory \`${opts.dataDir}\`: ${(err as Error).message}`)
   }
   const file = join(opts.dataDir, DB_FILE)
-  const db = open(file, opts.sync ?? 'normal')
+  const db = open(file, opts.sync ?? 'normal', opts.checkpointPages ?? WAL_CHECKPOINT_PAGES)
   const q = new SqliteQueue(db, opts)
   const sequences = new SqliteSequences(db)
   const readSettings = db.prepare('SELECT state, body FROM destinations')
