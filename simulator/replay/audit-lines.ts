@@ -16,6 +16,7 @@
 import { open } from 'node:fs/promises'
 import { isQueryKey, type QueryKey, decidedKey } from '../../src/message/keys.js'
 import type { PolicyRequest } from '../../src/policy/types.js'
+import { ByteTable } from './byte-table.js'
 
 /** A decision as recorded or as the candidate makes it. */
 export interface Side { readonly effect: string, readonly rule: string | null, readonly redact: readonly string[] }
@@ -74,7 +75,7 @@ const SHAPES_MAX = 500_000
 
 export class AuditLineReader {
   readonly #sink: AuditSink
-  readonly #shapes = new Map<string, Shape | string>()
+  readonly #shapes = new ByteTable<Shape | string>()
   /** Lines read (blank ones included). */
   lines = 0
 
@@ -171,13 +172,13 @@ export class AuditLineReader {
     const shadow = view.indexOf(SHADOW, decEnd - s) + s
     const cEnd = shadow >= s ? shadow : e - 1
     if (buf[e - 1] !== 125) { this.#slow(buf, s, e, line, bufAt); return }
-    const id = buf.toString('latin1', a, lat) + buf.toString('latin1', latEnd, dec) + buf.toString('latin1', decEnd, cEnd)
-    let shape = this.#shapes.get(id)
+    // The key is the bytes; the shape is read from them as what they are, UTF-8.
+    this.#shapes.load(buf, a, lat, latEnd, dec, decEnd, cEnd)
+    let shape = this.#shapes.get()
     if (shape === undefined) {
-      // The key is the bytes (as latin1); the shape is read from them as what they are, UTF-8.
       shape = shapeOf(`{${buf.toString('utf8', a, lat)}${buf.toString('utf8', latEnd, dec)}${buf.toString('utf8', decEnd, cEnd)}}`)
       if (this.#shapes.size >= SHAPES_MAX) this.#shapes.clear()
-      this.#shapes.set(id, shape)
+      this.#shapes.set(shape)
     }
     if (typeof shape === 'string') { this.#sink.malformed(line, shape, bufAt + s); return }
     this.#sink.decision(shape, decided)

@@ -112,7 +112,33 @@ export function newAuditTally (): AuditTally {
 }
 
 /** What a shape last decided under the candidate (decide returns shared decisions, so a repeat is one comparison). */
-interface Memo { d: Decision | undefined, group: GroupTally | undefined, comp: string }
+/**
+ * What a shape's last line came to: the decision, for which span of decision
+ * times it holds (between the `from`/`until` dates of the state's rules, the
+ * only way time enters a decision), its change group, the requester's component,
+ * and the count of its recorded policy version.
+ */
+interface Memo { d: Decision | undefined, lo: number, hi: number, group: GroupTally | undefined, comp: string, version: { n: number } }
+
+/** The span of times around `at` in which no rule of `state` starts or ends. */
+function timeCell (bounds: Map<string, number[]>, set: CompiledPolicySet, state: string, at: number): [number, number] {
+  let b = bounds.get(state)
+  if (b === undefined) {
+    const dates = new Set<number>()
+    for (const cr of set.states.get(state)?.rules ?? []) {
+      if (cr.rule.from !== undefined) dates.add(cr.rule.from)
+      if (cr.rule.until !== undefined) dates.add(cr.rule.until)
+    }
+    b = [...dates].sort((x, y) => x - y)
+    bounds.set(state, b)
+  }
+  let lo = -Infinity
+  for (const x of b) {
+    if (x > at) return [lo, x]
+    lo = x
+  }
+  return [lo, Infinity]
+}
 
 /** A part of one file to read: `[start, end)` bytes, starting at a line's first byte. */
 export interface AuditRange { readonly file: string, readonly start?: number, readonly end?: number }
@@ -121,21 +147,31 @@ export interface AuditRange { readonly file: string, readonly start?: number, re
 export async function tallyAudit (ranges: readonly AuditRange[], set: CompiledPolicySet, tally: AuditTally, dir: Directory = set.directory): Promise<void> {
   const t = tally
   let file = ''
+  const versions = new Map<string, { n: number }>()
+  const bounds = new Map<string, number[]>()
   const reader = new AuditLineReader({
     decision (shape: Shape, at: number) {
       const req = shape.request
       if (req === null || !Number.isFinite(at)) { t.skipped.incomplete++; return }
       t.decisions++
-      t.versions[shape.policyVersion] = (t.versions[shape.policyVersion] ?? 0) + 1
-      req.time = at
-      const d = decide(req, set)
       let m = shape.memo as Memo | undefined
       if (m === undefined) {
         const a = dir.get(shape.ori)
-        m = { d: undefined, group: undefined, comp: a === undefined ? '(not in the directory)' : a.component || 'local' }
+        let version = versions.get(shape.policyVersion)
+        if (version === undefined) versions.set(shape.policyVersion, version = { n: 0 })
+        m = { d: undefined, lo: 0, hi: -1, group: undefined, comp: a === undefined ? '(not in the directory)' : a.component || 'local', version }
         shape.memo = m
       }
-      if (d !== m.d) { m.d = d; m.group = groupOf(t.groups, shape, d) }
+      m.version.n++
+      // Decided again only when the time left the span the last decision holds for.
+      if (at < m.lo || at >= m.hi) {
+        req.time = at
+        const d = decide(req, set)
+        const [lo, hi] = timeCell(bounds, set, shape.destination, at)
+        m.lo = lo
+        m.hi = hi
+        if (d !== m.d) { m.d = d; m.group = groupOf(t.groups, shape, d) }
+      }
       const g = m.group
       if (g === undefined) return
       g.count++
@@ -156,6 +192,7 @@ export async function tallyAudit (ranges: readonly AuditRange[], set: CompiledPo
     await reader.readFile(r.file, { ...(r.start !== undefined ? { start: r.start } : {}), ...(r.end !== undefined ? { end: r.end } : {}) })
   }
   t.lines += reader.lines
+  for (const [v, c] of versions) t.versions[v] = (t.versions[v] ?? 0) + c.n
 }
 
 /** The change group a shape's recorded decision and `d` fall in; undefined when nothing changes. */

@@ -29,6 +29,36 @@ function io (): Io & { out: (s: string) => void, stdout: string[], stderr: strin
   return { cwd: process.cwd(), stdout, stderr, out: (s) => { stdout.push(s) }, err: (s) => { stderr.push(s) } }
 }
 
+t.test('a shape decided again across a rule\'s dates: each line by its own time, in any order', async (t) => {
+  const audit = tempAudit()
+  const hub = await testHub(t, { auditFile: audit })
+  await send(hub, 'TX', 'DQ.TX0020100.IL.TXTOLN/D1234561')
+  await send(hub, 'TX', 'RQ.TX0020100.WA.TXTLIC/ABC123.LIY/2025.LIT/PC')
+  await hub.ctx.audit.flush()
+  const [dq, rq] = readFileSync(audit, 'utf8').trim().split('\n')
+  // IL denies TX's agency from 2026-01-01 until 2026-02-01; WA never changes.
+  const dir = copyPolicies(t, 'nsim-audit-replay-dates-')
+  const il = join(dir, 'states', 'IL.yaml')
+  writeFileSync(il, readFileSync(il, 'utf8').replace(/^rules:\n/m, [
+    'rules:', '  - id: il-deny-tx-january', '    effect: deny', '    description: t', '    requesters: { oris: [TX0020100] }',
+    '    when: { from: 2026-01-01, until: 2026-02-01 }', '',
+  ].join('\n')))
+  const cand = await loadPolicySet(dir)
+  t.same(cand.diagnostics.filter((d) => d.severity === 'error'), [], 'the candidate loads')
+  const at = (iso: string): number => Date.parse(iso)
+  // The same two shapes, times going back and forth over both dates (a merged audit of several hubs is not in order).
+  const times = ['2025-12-31T23:59:59Z', '2026-01-01T00:00:00Z', '2025-12-15T00:00:00Z', '2026-01-20T00:00:00Z', '2026-02-01T00:00:00Z',
+    '2026-01-31T23:59:59.999Z', '2025-06-01T00:00:00Z', '2026-03-01T00:00:00Z', '2026-01-05T00:00:00Z'].map(at)
+  const out: string[] = []
+  for (const time of times) for (const line of [dq!, rq!]) out.push(line.replace(/"decidedAt":\d+/, `"decidedAt":${time}`))
+  writeFileSync(audit, out.join('\n') + '\n')
+  const r = await replayAudit([audit], cand.set)
+  const inJanuary = times.filter((x) => x >= at('2026-01-01T00:00:00Z') && x < at('2026-02-01T00:00:00Z')).length
+  t.equal(inJanuary, 4)
+  t.equal(r.decisions, times.length * 2)
+  t.same(r.changes.map((c) => [c.state, c.after.rule, c.count]), [['IL', 'il-deny-tx-january', inJanuary]], 'only the January lines change, each counted by its own time')
+})
+
 t.test('recorded traffic decided again equals decide() on every recorded request', async (t) => {
   const audit = tempAudit()
   const hub = await testHub(t, { auditFile: audit })
