@@ -30,9 +30,12 @@ export class ByteTable<V> {
       this.#words = new Uint32Array(this.#bytes.buffer)
     }
     const bytes = this.#bytes
-    bytes.set(buf.subarray(a, b), 0)
-    if (d > c) bytes.set(buf.subarray(c, d), b - a)
-    if (f > e) bytes.set(buf.subarray(e, f), b - a + d - c)
+    // Plain views, not Buffer subarrays (cheaper to make).
+    const src = buf.buffer
+    const off = buf.byteOffset
+    bytes.set(new Uint8Array(src, off + a, b - a), 0)
+    if (d > c) bytes.set(new Uint8Array(src, off + c, d - c), b - a)
+    if (f > e) bytes.set(new Uint8Array(src, off + e, f - e), b - a + d - c)
     // Zero the tail of the last word, so equal keys have equal words.
     bytes[n] = 0
     bytes[n + 1] = 0
