@@ -9,13 +9,14 @@
  * processes: test/cluster.)
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import t from 'tap'
 import { Agent, request } from 'undici'
 import { parse } from 'yaml'
 import { composeHaproxyConfig, COMPOSE_REPLICAS } from '../../src/cluster/haproxy.js'
-import { freePort } from '../../src/cluster/topology.js'
+import { findProgram, freePort } from '../../src/cluster/topology.js'
 import { buildHub } from '../../src/hub/app.js'
 import { parseStateUrls } from '../../src/hub/options.js'
 
@@ -155,6 +156,26 @@ t.test('docker-compose config', { skip: skipCompose }, async (t) => {
   const noToken = await run(bin, ['-f', COMPOSE_FILE, 'config', '-q'], childEnv({}))
   t.not(noToken.code, 0, 'refused without NSIM_ADMIN_TOKEN')
   t.match(noToken.stderr, /NSIM_ADMIN_TOKEN/)
+})
+
+const promtool = findProgram('promtool')
+
+t.test('promtool check config: the Prometheus configuration of docker-compose.yml', {
+  skip: promtool === undefined && !process.env.CI ? 'promtool is not installed: run `apt-get install -y prometheus` (Debian) to validate it' : false,
+}, async (t) => {
+  if (promtool === undefined) {
+    t.fail('promtool is not installed, and CI is set: .ci/run installs it (apt-get install -y prometheus)')
+    return
+  }
+  const ok = await run(promtool, ['check', 'config', join(root, 'deploy/prometheus/prometheus.yml')], childEnv({}))
+  t.equal(ok.code, 0, `promtool check config: ${ok.stderr}`)
+  // The check can fail: a misspelt setting is refused.
+  const dir = mkdtempSync(join(tmpdir(), 'nsim-prom-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const bad = join(dir, 'prometheus.yml')
+  writeFileSync(bad, 'scrape_configs:\n  - job_name: x\n    scrape_intervall: 5s\n')
+  const refused = await run(promtool, ['check', 'config', bad], childEnv({}))
+  t.not(refused.code, 0, 'a broken configuration is refused')
 })
 
 interface Proc {
