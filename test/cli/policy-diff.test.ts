@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { type Io } from '../../src/cli/io.js'
 import { main } from '../../src/cli/main.js'
 import { copyPolicies } from '../policy/helpers.js'
@@ -86,13 +86,24 @@ t.test('no change: says so, exit 0', async (t) => {
   t.match(JSON.parse(j.out), { changes: [], summary: { changes: 0 }, gate: { failOn: 'any-change', result: 'PASS', cells: 0 } })
 })
 
-t.test('--fail-on: exit codes of the gate', async (t) => {
-  const lose = copyPolicies(t)
-  writeFileSync(join(lose, 'states', 'TX.yaml'), TX)
-  const gain = copyPolicies(t)
-  // Lifting Illinois' ICE block grants access the live set denies.
-  const il = join(gain, 'states', 'IL.yaml')
+/** The shipped set with Texas' TX rules (ICE loses access there). */
+function losingCandidate (t: Test): string {
+  const dir = copyPolicies(t)
+  writeFileSync(join(dir, 'states', 'TX.yaml'), TX)
+  return dir
+}
+
+/** The shipped set without Illinois' ICE block: access the live set denies is granted. */
+function gainingCandidate (t: Test): string {
+  const dir = copyPolicies(t)
+  const il = join(dir, 'states', 'IL.yaml')
   writeFileSync(il, readFileSync(il, 'utf8').replace(/ {2}- id: il-deny-ice[\s\S]*?keys: \[all\]\n\n/, ''))
+  return dir
+}
+
+t.test('--fail-on: exit codes of the gate', async (t) => {
+  const lose = losingCandidate(t)
+  const gain = gainingCandidate(t)
   const redact = copyPolicies(t)
   const ilr = join(redact, 'states', 'IL.yaml')
   writeFileSync(ilr, readFileSync(ilr, 'utf8').replace('redact: [photo]', 'redact: [ssn]'))
@@ -188,11 +199,8 @@ t.test('explain: the folder as an argument, and --requests batch mode', async (t
 })
 
 t.test('the text summary names who gains and who loses access: component, how many, first names, where', async (t) => {
-  const cand = copyPolicies(t)
-  writeFileSync(join(cand, 'states', 'TX.yaml'), TX)
-  const gain = copyPolicies(t)
-  const il = join(gain, 'states', 'IL.yaml')
-  writeFileSync(il, readFileSync(il, 'utf8').replace(/ {2}- id: il-deny-ice[\s\S]*?keys: \[all\]\n\n/, ''))
+  const cand = losingCandidate(t)
+  const gain = gainingCandidate(t)
   const lost = (await run(['policy', 'diff', 'policies', cand])).out
   t.match(lost, /\n {2}gain access: nobody\n/)
   t.match(lost, /\n {2}lose access: (.*; )?ICE-ERO \d+ requesters \([A-Z0-9]{9} [^,]+, [A-Z0-9]{9} [^,]+, \.\.\.\) in TX/)
