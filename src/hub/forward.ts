@@ -13,7 +13,7 @@
 import { performance } from 'node:perf_hooks'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Decision } from '../policy/types.js'
-import { type Audit, decisionFields } from './audit.js'
+import { type Audit, decisionRecord } from './audit.js'
 import { deliver, type DeliveryEnv, type Leg } from './deliver.js'
 import type { Destination } from './destinations.js'
 import type { StateKey } from './ports/endpoint.js'
@@ -40,8 +40,7 @@ async function forwardOne (sw: Forwarder, item: Queued, dest: Destination): Prom
   const state = item.state
   const leg: Leg = {
     messageId: item.messageId, ori: item.ori, key: item.key, fields: item.fields, image: item.image, line: item.line,
-    receivedAt: item.receivedAt, inSeq: item.inSeq, timeoutMs: sw.options.stateTimeoutMs,
-    ...(item.control !== undefined ? { control: item.control } : {}),
+    receivedAt: item.receivedAt, inSeq: item.inSeq, timeoutMs: sw.options.stateTimeoutMs, control: item.control,
   }
   const now = sw.now()
   const input = { ori: item.ori, key: item.key, image: item.image, fields: item.fields, time: now }
@@ -49,12 +48,11 @@ async function forwardOne (sw: Forwarder, item: Queued, dest: Destination): Prom
   const d = await deliver(sw, leg, state, dest, decision, denialText)
   if (d.unavailable !== undefined || d.reply.status === 'noanswer') return undefined
   const r = d.reply
-  sw.deps.audit.write({
+  sw.deps.audit.write(decisionRecord({
     kind: 'delivery', id: item.messageId, key: item.sentKey, ori: item.ori, line: item.line, destination: state,
     replyKey: r.key, status: r.status, latencyMs: sw.now() - item.receivedAt,
     queued: { effect: item.decision.effect, rule: item.decision.rule, policyVersion: item.decision.policyVersion },
-    ...decisionFields(decision, shadow, input),
-  })
+  }, decision, shadow, input))
   const out: InboxReply = {
     id: `${item.messageId}.${state}`, messageId: item.messageId, control: item.control ?? null, key: r.key, from: r.from, to: r.to,
     text: r.text, state, status: r.status, queuedAt: new Date(item.receivedAt).toISOString(), deliveredAt: new Date(now).toISOString(),

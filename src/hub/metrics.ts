@@ -60,13 +60,12 @@ export function createMetrics (sources: GaugeSources, opts: { defaultMetrics?: b
     name: 'nsim_not_stored_total', help: 'Queries for a state out of service answered SM .04 instead of being stored, by state and why',
     labelNames: ['state', 'why'] as const, registers: [registry],
   })
-  const latencies = new PendingObservations()
+  const latencies = new PendingObservations(() => { latencies.observeInto(latency) })
   const latency = new Histogram({
     name: 'nsim_message_duration_seconds', help: 'Time from receipt of a message to its reply',
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
     collect () { latencies.observeInto(this) },
   })
-  latencies.onFull = () => { latencies.observeInto(latency) }
   const stateLatency = new Histogram({
     name: 'nsim_state_duration_seconds', help: 'Time a state endpoint took to answer (states over HTTP or with simulated latency; an in-process state without latency answers at once and is not timed)',
     labelNames: ['state'] as const,
@@ -139,11 +138,15 @@ export class PendingObservations {
   readonly #values = new Float64Array(4096)
   #n = 0
   /** Called when the array is full (the owner observes them then). */
-  onFull: () => void = () => {}
+  readonly #onFull: () => void
+
+  constructor (onFull: () => void) {
+    this.#onFull = onFull
+  }
 
   add (v: number): void {
     this.#values[this.#n++] = v
-    if (this.#n === this.#values.length) this.onFull()
+    if (this.#n === this.#values.length) this.#onFull()
   }
 
   observeInto (h: { observe: (v: number) => void }): void {

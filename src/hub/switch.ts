@@ -24,7 +24,7 @@ import type { CompiledPolicySet } from '../policy/compile.js'
 import { explain } from '../policy/explain.js'
 import { explanationJson, explanationText } from '../policy/explain-format.js'
 import type { Decision, PolicyRequest } from '../policy/types.js'
-import { type Audit, auditedDecision, REFUSAL_REASON_CHARS } from './audit.js'
+import { type Audit, auditedDecision, decisionRecord, REFUSAL_REASON_CHARS } from './audit.js'
 import { deliver, type DeliveryEnv, type Leg, notAnswering, statusReply } from './deliver.js'
 import type { Destination } from './destinations.js'
 import { expandDestinations } from './expand.js'
@@ -233,13 +233,9 @@ export class Switch implements DeliveryEnv {
       else if (multiState) reply = notAnswering(this, leg, state, d.unavailable)
       else reply = await this.#enqueue(leg, m.key, state, decision)
       opts.trace?.replied(state, reply, dest?.transport, d.unavailable?.message)
-      // Written out, not spread from decisionFields: object spreads cost more than the rest of this step.
-      this.deps.audit.write({
-        kind: 'decision', id, key: m.key, ori: m.ori, line, destination: state, replyKey: reply.key, status: reply.status,
-        latencyMs: this.now() - receivedAt, effect: decision.effect, rule: decision.rule, policyVersion: decision.policyVersion,
-        imq: image, reason: fields.RSN ?? null, purpose: fields.PUR ?? null, decidedAt: receivedAt,
-        redact: decision.redact, shadow: shadow === undefined ? undefined : auditedDecision(shadow),
-      })
+      this.deps.audit.write(decisionRecord({
+        kind: 'decision', id, key: m.key, ori: m.ori, line, destination: state, replyKey: reply.key, status: reply.status, latencyMs: this.now() - receivedAt,
+      }, decision, shadow, input))
       return { state, reply, decision, body: d.body, shadow }
     }
     // Most messages have one destination: no Promise.all for them.

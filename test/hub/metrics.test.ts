@@ -41,9 +41,8 @@ t.test('decisions and messages are counted by their labels', async (t) => {
 })
 
 t.test('PendingObservations hands over what it holds once', async (t) => {
-  const p = new PendingObservations()
   let full = 0
-  p.onFull = () => { full++ }
+  const p = new PendingObservations(() => { full++ })
   const seen: number[] = []
   for (let i = 0; i < 10; i++) p.add(i)
   p.observeInto({ observe: (v) => { seen.push(v) } })
